@@ -1,0 +1,55 @@
+# shihyo — the two commands of the quick start: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/shihyo
+export SHIHYO_HOME ?= var
+
+.PHONY: install demo test lint typecheck pytest pytest-postgres lock bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements/dev.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: load the bundled Kobe roadmap into the embedded database, compute and reconcile it
+demo: install
+	$(BIN)/shihyo load examples/kobe --reason "make demo"
+	$(BIN)/shihyo compute --period R3 --org-unit kobe
+	$(BIN)/shihyo reconcile
+	$(BIN)/shihyo targets
+	@echo "database: $(SHIHYO_HOME)/shihyo.sqlite3 — try: $(BIN)/shihyo compute --format csv"
+
+## test: lint, type-check, then the test suite on SQLite and on PostgreSQL
+test: install lint typecheck pytest pytest-postgres
+
+lint:
+	$(BIN)/ruff check src tests bench
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest
+
+pytest-postgres:
+	SHIHYO_DATABASE_URL=$(PG_URL) $(BIN)/pytest -m db
+
+## lock: re-pin requirements/dev.txt from pyproject.toml (names and versions only)
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+		--no-header -o requirements/dev.txt pyproject.toml
+
+bench: install
+	$(BIN)/python bench/engine_vs_duckdb.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,424 @@
+"""The `shihyo` command: validate, load, compute, reconcile, targets, export, history."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from shihyo.core.problems import UserError
+
+app = typer.Typer(
+    help="shihyo (指標): run a reform roadmap by its numbers. Set SHIHYO_DATABASE_URL for PostgreSQL; "
+    "the default is an SQLite file under SHIHYO_HOME (./var).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True)
+TZ = ZoneInfo("Asia/Tokyo")
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+class Lang(StrEnum):
+    JA = "ja"
+    EN = "en"
+
+
+ProgrammeOption = Annotated[
+    str | None, typer.Option("--programme", "-p", help="Programme code (when several are loaded).")
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Use the data as it stood then: 2026-11-23 (end of that day) or 2026-11-23T09:30."),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table, csv or json.")]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of names and numbers: ja or en.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (CSV: UTF-8 with BOM, CRLF) instead of stdout."),
+]
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shihyo.web.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _fail(error: UserError, lang: str = "ja") -> None:
+    err.print(f"[bold red]error:[/] {error.render(lang)}", highlight=False)
+    raise typer.Exit(1)
+
+
+@contextmanager
+def _user_errors(lang: str = "ja") -> Iterator[None]:
+    try:
+        yield
+    except UserError as exc:
+        _fail(exc, lang)
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+def parse_as_of(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        if "T" in text or " " in text.strip():
+            moment = datetime.fromisoformat(text)
+            return moment if moment.tzinfo else moment.replace(tzinfo=TZ)
+        day = datetime.fromisoformat(text).date()
+    except ValueError:
+        raise UserError(
+            f"--as-of '{text}' is not a date: write 2026-11-23 or 2026-11-23T09:30",
+            f"--as-of「{text}」は日時として読めません。2026-11-23 か 2026-11-23T09:30 のように書いてください",
+        ) from None
+    return datetime.combine(day, time.max, tzinfo=TZ)
+
+
+def _emit(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    fmt: Format,
+    output: Path | None,
+    title: str,
+    table_columns: Sequence[str] | None = None,
+) -> None:
+    if fmt is Format.JSON:
+        text = json.dumps(list(rows), ensure_ascii=False, indent=2, default=str) + "\n"
+    elif fmt is Format.CSV:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(
+            buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n" if output else "\n"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    else:
+        table = Table(title=title, show_lines=False, header_style="bold")
+        shown = table_columns or columns
+        for column in shown:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*(str(row.get(c, "")) for c in shown))
+        if output:
+            file_console = Console(file=io.StringIO(), width=200)
+            file_console.print(table)
+            text = file_console.file.getvalue()  # type: ignore[attr-defined]
+        else:
+            out.print(table)
+            return
+    if output:
+        encoding = "utf-8-sig" if fmt is Format.CSV else "utf-8"
+        output.write_text(text, encoding=encoding, newline="")
+        err.print(f"wrote {len(rows)} rows to {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def validate(
+    directory: Annotated[Path, typer.Argument(help="Programme directory (see docs/data-format.md).")],
+    lang: LangOption = Lang.JA,
+) -> None:
+    """Check a programme directory and list every problem; loads nothing."""
+    from shihyo.io.directory import read_programme_dir
+
+    with _user_errors(lang.value):
+        dataset = read_programme_dir(directory)
+    p = dataset.programme
+    out.print(
+        f"{directory}: OK — {len(p.series)} series, {len(p.indicators)} indicators, {len(p.targets)} targets, "
+        f"{len(p.org_units)} org units, {len(p.teams)} teams, {len(dataset.observations)} observations"
+    )
+
+
+@app.command()
+def load(
+    directory: Annotated[Path, typer.Argument(help="Programme directory (see docs/data-format.md).")],
+    by: Annotated[str, typer.Option("--by", help="Who loads (recorded in every revision).")] = "",
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in every revision).")] = "",
+    lang: LangOption = Lang.JA,
+) -> None:
+    """Validate and load a programme into the database. Only changes become new revisions."""
+    from shihyo.io.directory import read_programme_dir
+
+    with _user_errors(lang.value), _progress() as progress:
+        step = progress.add_task("validating", total=3)
+        dataset = read_programme_dir(directory)
+        progress.update(step, advance=1, description="opening the database")
+        _setup_django()
+        from shihyo.web.catalogue.repository import save_dataset
+
+        progress.update(step, advance=1, description="saving revisions")
+        summary = save_dataset(
+            dataset,
+            now=datetime.now(tz=TZ),
+            recorded_by=by or os.environ.get("USER", ""),
+            reason=reason or f"shihyo load {directory}",
+        )
+        progress.update(step, advance=1)
+    p = dataset.programme
+    out.print(
+        f"loaded {p.code} ({p.name}): {len(p.series)} series, {len(p.indicators)} indicators, "
+        f"{len(p.targets)} targets; observations: {summary.added} added, {summary.changed} changed, "
+        f"{summary.withdrawn} withdrawn, {summary.unchanged} unchanged; definitions "
+        + ("updated" if summary.definitions_changed else "unchanged")
+    )
+
+
+def _evaluate(
+    programme: str | None,
+    as_of: str | None,
+    periods: Sequence[str] | None = None,
+    org_units: Sequence[str] | None = None,
+) -> Any:
+    from shihyo.core.engine import EvaluationRequest, evaluate
+    from shihyo.core.periods import PeriodParseError, parse_period
+
+    _setup_django()
+    from shihyo.web.catalogue.repository import read_programme, resolve_programme
+
+    moment = parse_as_of(as_of)
+    try:
+        wanted = tuple(parse_period(p) for p in periods) if periods else None
+    except PeriodParseError as exc:
+        raise UserError(f"--period: {exc.message_en}", f"--period: {exc.message_ja}") from None
+    with _progress() as progress:
+        progress.add_task("reading the programme", total=None)
+        stored = read_programme(resolve_programme(programme), moment)
+        progress.add_task("evaluating", total=None)
+        request = EvaluationRequest(
+            stored.dataset.programme, stored.revisions, None, wanted, tuple(org_units) if org_units else None
+        )
+        return evaluate(request)
+
+
+@app.command()
+def compute(
+    programme: ProgrammeOption = None,
+    period: Annotated[
+        list[str] | None, typer.Option("--period", help="Only these periods (R3, FY2021, R3上期 …); repeatable.")
+    ] = None,
+    org_unit: Annotated[list[str] | None, typer.Option("--org-unit", help="Only these org units; repeatable.")] = None,
+    indicator: Annotated[
+        list[str] | None, typer.Option("--indicator", "-i", help="Only these indicator codes; repeatable.")
+    ] = None,
+    include_series: Annotated[
+        bool, typer.Option("--include-series", help="Also list the series (raw inputs and roll-ups).")
+    ] = False,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = Format.TABLE,
+    output: OutputOption = None,
+    lang: LangOption = Lang.JA,
+) -> None:
+    """The computed indicator table, long format: one row per indicator, org unit and period."""
+    from shihyo.core.tables import indicator_rows
+
+    with _user_errors(lang.value):
+        result = _evaluate(programme, as_of, period, org_unit)
+        rows = indicator_rows(result, lang.value, include_series=include_series, codes=indicator)
+    columns = [
+        "indicator",
+        "name",
+        "org_unit",
+        "period",
+        "period_label",
+        "fiscal_year",
+        "kind",
+        "value",
+        "unit",
+        "display",
+    ]
+    _emit(
+        rows,
+        columns,
+        fmt,
+        output,
+        f"{result.programme.name} — {len(rows)} values",
+        ["indicator", "name", "org_unit", "period_label", "kind", "display"],
+    )
+
+
+@app.command()
+def reconcile(
+    programme: ProgrammeOption = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list the figures that agree.")] = False,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = Format.TABLE,
+    output: OutputOption = None,
+    lang: LangOption = Lang.JA,
+) -> None:
+    """Each published figure against shihyo's recomputation at the published precision."""
+    from shihyo.core.reconcile import Verdict
+    from shihyo.core.reconcile import reconcile as run
+    from shihyo.core.tables import reconciliation_rows
+
+    with _user_errors(lang.value):
+        result = _evaluate(programme, as_of)
+        found = run(result)
+    counts = {v: sum(1 for r in found if r.verdict is v) for v in Verdict}
+    shown = [r for r in found if show_all or r.verdict is not Verdict.AGREES]
+    rows = reconciliation_rows(shown, result, lang.value)
+    columns = [
+        "verdict",
+        "code",
+        "name",
+        "org_unit",
+        "period",
+        "source",
+        "reported",
+        "recomputed",
+        "recomputed_full",
+        "formula",
+        "working",
+    ]
+    _emit(
+        rows,
+        columns,
+        fmt,
+        output,
+        "reconciliation",
+        ["verdict", "code", "period", "source", "reported", "recomputed", "working"],
+    )
+    err.print(
+        f"{len(found)} published figures: {counts[Verdict.AGREES]} agree, {counts[Verdict.DIFFERS]} differ, "
+        f"{counts[Verdict.NOT_COMPUTABLE]} not computable from the data",
+        highlight=False,
+    )
+
+
+@app.command()
+def targets(
+    programme: ProgrammeOption = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = Format.TABLE,
+    output: OutputOption = None,
+    lang: LangOption = Lang.JA,
+) -> None:
+    """Every targeted value judged: status, margin, years ahead of schedule."""
+    from shihyo.core.tables import target_rows
+    from shihyo.core.targets import evaluate_targets
+
+    with _user_errors(lang.value):
+        result = _evaluate(programme, as_of)
+        rows = target_rows(evaluate_targets(result), result, lang.value)
+    columns = [
+        "indicator",
+        "name",
+        "org_unit",
+        "period",
+        "kind",
+        "value",
+        "target_period",
+        "target",
+        "status",
+        "margin",
+        "years_ahead",
+        "final_target",
+    ]
+    _emit(
+        rows,
+        columns,
+        fmt,
+        output,
+        "targets",
+        ["indicator", "period", "kind", "value", "target_period", "target", "status", "margin", "years_ahead"],
+    )
+
+
+@app.command()
+def export(
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the programme files to.")],
+    programme: ProgrammeOption = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = Lang.JA,
+) -> None:
+    """Write the programme back to the files `load` accepts (canonical form)."""
+    from shihyo.io.directory import write_programme_dir
+
+    with _user_errors(lang.value):
+        _setup_django()
+        from shihyo.web.catalogue.repository import read_programme, resolve_programme
+
+        stored = read_programme(resolve_programme(programme), parse_as_of(as_of))
+        written = write_programme_dir(stored.dataset, out_dir)
+    out.print(f"wrote {len(written)} files to {out_dir}: " + ", ".join(p.name for p in written))
+
+
+@app.command()
+def history(
+    code: Annotated[str, typer.Argument(help="Series or indicator code.")],
+    org_unit: Annotated[str, typer.Argument(help="Org unit code.")],
+    period: Annotated[str, typer.Argument(help="Period (R3, FY2021 …).")],
+    programme: ProgrammeOption = None,
+    fmt: FormatOption = Format.TABLE,
+    lang: LangOption = Lang.JA,
+) -> None:
+    """Every revision of one figure: when, who, old → new, why."""
+    from shihyo.core.periods import parse_period
+
+    with _user_errors(lang.value):
+        _setup_django()
+        from shihyo.web.catalogue.repository import history as read_history
+        from shihyo.web.catalogue.repository import resolve_programme
+
+        key = parse_period(period).key
+        revisions = read_history(resolve_programme(programme), code, org_unit, key)
+    rows = [
+        {
+            "recorded_at": r.recorded_at.astimezone(TZ).isoformat(timespec="seconds"),
+            "kind": r.kind,
+            "source": r.source,
+            "value": r.text if r.value is not None else "(withdrawn)",
+            "recorded_by": r.recorded_by,
+            "reason": r.reason,
+        }
+        for r in revisions
+    ]
+    _emit(
+        rows, ["recorded_at", "kind", "source", "value", "recorded_by", "reason"], fmt, None, f"{code} {org_unit} {key}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    command: Callable[..., Any] = typer.main.get_command(app)
+    command(args=list(argv) if argv is not None else None, prog_name="shihyo")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

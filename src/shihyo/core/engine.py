@@ -1,0 +1,498 @@
+"""The evaluation engine: one entry point, a request in and an immutable result out.
+
+All series values and indicator values live in one long frame with the columns of `COLUMNS`.
+Each step (revisions as of a moment, roll-ups over time and org units, each indicator) is a
+columnar operation over all org units and periods at once; there is no Python loop per value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from graphlib import CycleError, TopologicalSorter
+
+import polars as pl
+
+from shihyo.core import expression as expr_lang
+from shihyo.core.indicators import (
+    BasePeriod,
+    BaseSeries,
+    ChangeMode,
+    ChangeVsBase,
+    Coverage,
+    Cumulative,
+    Effect,
+    Expression,
+    Formula,
+    IndexToBase,
+    Indicator,
+    PerCapitaPerMonth,
+    PointDifference,
+    Ratio,
+    SeriesValue,
+    Share,
+    SumOf,
+    YearOverYearChange,
+)
+from shihyo.core.model import Observation, ObservationKind, OrgAggregation, OrgUnitKind, Programme, Revision, Series
+from shihyo.core.numbers import to_decimal
+from shihyo.core.periods import Grain, Period, parse_period
+
+# kind ranks: a derived figure is as weak as its weakest input (plan > estimate > actual)
+KIND_RANK = {ObservationKind.ACTUAL.value: 0, ObservationKind.ESTIMATE.value: 1, ObservationKind.PLAN.value: 2}
+RANK_KIND = {rank: kind for kind, rank in KIND_RANK.items()}
+
+KEY = ["org_unit", "period"]
+PERIOD_COLUMNS = ["grain", "fiscal_year", "index", "months"]
+WORK_COLUMNS = [*KEY, *PERIOD_COLUMNS, "rank", "value"]
+COLUMNS = ["code", "org_unit", "period", "grain", "fiscal_year", "index", "kind", "value", "is_indicator"]
+REVISION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "code": pl.String,
+    "org_unit": pl.String,
+    "period": pl.String,
+    "kind": pl.String,
+    "source": pl.String,
+    "value": pl.Float64,
+    "text": pl.String,
+    "recorded_at": pl.Datetime("us"),
+    "withdrawn": pl.Boolean,
+}
+
+
+class DefinitionCycleError(ValueError):
+    """Indicators that depend on each other in a circle."""
+
+    def __init__(self, codes: Sequence[str]) -> None:
+        super().__init__("indicators depend on each other in a cycle: " + " → ".join(codes))
+        self.codes = tuple(codes)
+
+
+@dataclass(frozen=True)
+class EvaluationRequest:
+    """What to evaluate.
+
+    `revisions` is a frame with the columns of REVISION_SCHEMA (see `revisions_frame`); rows with
+    kind "reported" are published figures and are kept apart for reconciliation. `as_of` picks, for
+    each observation, its latest revision recorded at or before that moment. `periods` and
+    `org_units` narrow the result (a period keeps what it contains: a year keeps its halves).
+    """
+
+    programme: Programme
+    revisions: pl.DataFrame
+    as_of: datetime | None = None
+    periods: tuple[Period, ...] | None = None
+    org_units: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    """Every series and indicator value of a programme, as of one moment. Treat as read-only."""
+
+    programme: Programme
+    as_of: datetime | None
+    values: pl.DataFrame  # columns COLUMNS; kind is actual | estimate | plan
+    reported: pl.DataFrame  # published figures: code, org_unit, period, source, value, text
+
+    def value(self, code: str, org_unit: str, period: Period | str) -> Decimal | None:
+        """One value as an exact-enough Decimal (12 significant digits), or None."""
+        key = period.key if isinstance(period, Period) else period
+        rows = self.values.filter(
+            (pl.col("code") == code) & (pl.col("org_unit") == org_unit) & (pl.col("period") == key)
+        )
+        if rows.height == 0:
+            return None
+        return to_decimal(float(rows.item(0, "value")))
+
+    def kind(self, code: str, org_unit: str, period: Period | str) -> str | None:
+        key = period.key if isinstance(period, Period) else period
+        rows = self.values.filter(
+            (pl.col("code") == code) & (pl.col("org_unit") == org_unit) & (pl.col("period") == key)
+        )
+        return None if rows.height == 0 else str(rows.item(0, "kind"))
+
+    def series_of(self, code: str, org_unit: str) -> list[tuple[str, str, Decimal]]:
+        """(period key, kind, value) of one code and org unit in period order."""
+        rows = self.values.filter((pl.col("code") == code) & (pl.col("org_unit") == org_unit)).sort(
+            ["fiscal_year", "grain", "index"]
+        )
+        return [(p, k, to_decimal(v)) for p, k, v in rows.select("period", "kind", "value").iter_rows()]
+
+
+def revisions_frame(items: Iterable[Observation | Revision]) -> pl.DataFrame:
+    """Build the engine's input frame from observations (current) or revisions (with history)."""
+    rows: list[tuple[str, str, str, str, str, float | None, str | None, datetime | None, bool]] = []
+    for item in items:
+        if isinstance(item, Revision):
+            code, org, period, kind, source = item.key
+            obs = item.observation
+            value = float(obs.value) if obs is not None else None
+            text = obs.text if obs is not None else None
+            rows.append((code, org, period, kind, source, value, text, item.recorded_at, obs is None))
+        else:
+            rows.append(
+                (
+                    item.code,
+                    item.org_unit,
+                    item.period.key,
+                    item.kind.value,
+                    item.source,
+                    float(item.value),
+                    item.text,
+                    None,
+                    False,
+                )
+            )
+    return pl.DataFrame(rows, schema=REVISION_SCHEMA, orient="row")
+
+
+def evaluate(request: EvaluationRequest) -> EvaluationResult:
+    """Compute every series roll-up and every indicator of the programme."""
+    programme = request.programme
+    current = _as_of(request.revisions, request.as_of)
+    reported = current.filter(pl.col("kind") == ObservationKind.REPORTED.value).select(
+        "code", "org_unit", "period", "source", "value", "text"
+    )
+    observed = _best_kind(current.filter(pl.col("kind") != ObservationKind.REPORTED.value))
+    observed = _with_period_columns(observed)
+    frames = _series_frames(programme, observed)
+    for indicator in dependency_order(programme.indicators):
+        frames[indicator.code] = _compute(indicator, frames)
+    values = _assemble(programme, frames)
+    values = _narrow(values, request.periods, request.org_units)
+    return EvaluationResult(programme=programme, as_of=request.as_of, values=values, reported=reported)
+
+
+def _as_of(revisions: pl.DataFrame, as_of: datetime | None) -> pl.DataFrame:
+    frame = revisions
+    if as_of is not None:
+        frame = frame.filter(pl.col("recorded_at").is_null() | (pl.col("recorded_at") <= as_of))
+    keys = ["code", "org_unit", "period", "kind", "source"]
+    frame = frame.with_row_index("_order").sort(["recorded_at", "_order"], nulls_last=False)
+    latest = frame.group_by(keys, maintain_order=True).last()
+    return latest.filter(~pl.col("withdrawn").fill_null(False)).drop("_order")
+
+
+def _best_kind(frame: pl.DataFrame) -> pl.DataFrame:
+    """One value per code, org unit and period: actual before estimate before plan."""
+    ranked = frame.with_columns(
+        pl.col("kind").replace_strict(KIND_RANK, return_dtype=pl.Int8).alias("rank")
+    ).drop_nulls("value")
+    return (
+        ranked.sort("rank")
+        .group_by(["code", "org_unit", "period"], maintain_order=True)
+        .first()
+        .select("code", "org_unit", "period", "rank", "value")
+    )
+
+
+def period_table(keys: Iterable[str]) -> pl.DataFrame:
+    """grain, fiscal year, index and months of each period key."""
+    periods = [parse_period(k) for k in sorted(set(keys))]
+    return pl.DataFrame(
+        {
+            "period": [p.key for p in periods],
+            "grain": [p.grain.value for p in periods],
+            "fiscal_year": [p.fiscal_year for p in periods],
+            "index": [p.index for p in periods],
+            "months": [p.months for p in periods],
+        },
+        schema={
+            "period": pl.String,
+            "grain": pl.String,
+            "fiscal_year": pl.Int32,
+            "index": pl.Int32,
+            "months": pl.Int32,
+        },
+    )
+
+
+def _with_period_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    table = period_table(frame.get_column("period").unique().to_list())
+    return frame.join(table, on="period", how="left")
+
+
+def _series_frames(programme: Programme, observed: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    frames: dict[str, pl.DataFrame] = {}
+    by_code = observed.partition_by("code", as_dict=True, include_key=False)
+    for series in programme.series:
+        frame = by_code.get((series.code,))
+        if frame is None:
+            frame = _empty()
+        frame = _roll_up_time(series, frame.select(WORK_COLUMNS))
+        frames[series.code] = _roll_up_orgs(programme, series, frame)
+    return frames
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "org_unit": pl.String,
+            "period": pl.String,
+            "grain": pl.String,
+            "fiscal_year": pl.Int32,
+            "index": pl.Int32,
+            "months": pl.Int32,
+            "rank": pl.Int8,
+            "value": pl.Float64,
+        }
+    )
+
+
+def _aggregate(how: str, count_needed: int | None) -> list[pl.Expr]:
+    value = {
+        "sum": pl.col("value").sum(),
+        "average": pl.col("value").mean(),
+        "last": pl.col("value").sort_by("index").last(),
+    }[how]
+    return [value.alias("value"), pl.col("rank").max().alias("rank"), pl.len().alias("_n")]
+
+
+def _roll_up_time(series: Series, frame: pl.DataFrame) -> pl.DataFrame:
+    """Fill halves from complete months and years from complete halves, where not observed."""
+    how = series.time_aggregation.value
+    for child, parent, needed in ((Grain.MONTH, Grain.HALF, 6), (Grain.HALF, Grain.YEAR, 2)):
+        children = frame.filter(pl.col("grain") == child.value)
+        if children.height == 0:
+            continue
+        if child is Grain.MONTH:
+            children = children.with_columns(((pl.col("index") - 1) // 6 + 1).alias("_parent_index"))
+        else:
+            children = children.with_columns(pl.lit(0, dtype=pl.Int32).alias("_parent_index"))
+        rolled = children.group_by(["org_unit", "fiscal_year", "_parent_index"]).agg(*_aggregate(how, needed))
+        if how != "last":
+            rolled = rolled.filter(pl.col("_n") == needed)
+        rolled = rolled.rename({"_parent_index": "index"}).with_columns(
+            pl.lit(parent.value).alias("grain"), pl.col("index").cast(pl.Int32)
+        )
+        rolled = rolled.with_columns(
+            _period_key(parent).alias("period"),
+            pl.lit(12 if parent is Grain.YEAR else 6, dtype=pl.Int32).alias("months"),
+        )
+        rolled = rolled.join(frame.select(KEY), on=KEY, how="anti")
+        frame = pl.concat([frame, rolled.select(WORK_COLUMNS).cast(frame.schema)], how="vertical")
+    return frame
+
+
+def _period_key(grain: Grain) -> pl.Expr:
+    year = pl.col("fiscal_year").cast(pl.String)
+    if grain is Grain.YEAR:
+        return pl.concat_str([pl.lit("FY"), year])
+    return pl.concat_str([pl.lit("FY"), year, pl.lit("H"), pl.col("index").cast(pl.String)])
+
+
+def _roll_up_orgs(programme: Programme, series: Series, frame: pl.DataFrame) -> pl.DataFrame:
+    """Give each parent org unit the aggregate of its children where it has no value of its own."""
+    if series.org_aggregation is OrgAggregation.NONE or frame.height == 0:
+        return frame
+    units = [u for u in programme.org_units if u.kind is not OrgUnitKind.BENCHMARK and u.parent]
+    if not units:
+        return frame
+    parent_of = {u.code: u.parent for u in units}
+    depth = {code: _depth(code, parent_of) for code in parent_of}
+    children_count: dict[str, int] = {}
+    for parent in parent_of.values():
+        assert parent is not None
+        children_count[parent] = children_count.get(parent, 0) + 1
+    how = series.org_aggregation.value
+    for level in sorted(set(depth.values()), reverse=True):
+        links = pl.DataFrame(
+            {
+                "org_unit": [c for c, d in depth.items() if d == level],
+                "_parent": [parent_of[c] for c, d in depth.items() if d == level],
+            },
+            schema={"org_unit": pl.String, "_parent": pl.String},
+        )
+        needed = pl.DataFrame(
+            {"_parent": list(children_count), "_needed": list(children_count.values())},
+            schema={"_parent": pl.String, "_needed": pl.UInt32},
+        )
+        rolled = (
+            frame.join(links, on="org_unit", how="inner")
+            .group_by(["_parent", "period", *PERIOD_COLUMNS])
+            .agg(*_aggregate(how, None))
+            .join(needed, on="_parent", how="left")
+            .filter(pl.col("_n") == pl.col("_needed"))
+            .rename({"_parent": "org_unit"})
+        )
+        rolled = rolled.join(frame.select(KEY), on=KEY, how="anti")
+        frame = pl.concat([frame, rolled.select(WORK_COLUMNS).cast(frame.schema)], how="vertical")
+    return frame
+
+
+def _depth(code: str, parent_of: dict[str, str | None]) -> int:
+    depth, seen = 0, {code}
+    while (parent := parent_of.get(code)) is not None:
+        if parent in seen:
+            break
+        seen.add(parent)
+        depth, code = depth + 1, parent
+    return depth
+
+
+def dependency_order(indicators: Sequence[Indicator]) -> list[Indicator]:
+    by_code = {i.code: i for i in indicators}
+    graph = {i.code: {o for o in i.operands if o in by_code} for i in indicators}
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as exc:
+        raise DefinitionCycleError([str(c) for c in exc.args[1]]) from exc
+    return [by_code[code] for code in order]
+
+
+Frames = dict[str, pl.DataFrame]
+_V = pl.col("value")
+
+
+def _join(frames: Frames, codes: Sequence[str]) -> pl.DataFrame:
+    """Inner join of operands on org unit and period; columns v0, v1, … and the weakest rank."""
+    joined = frames[codes[0]].rename({"value": "v0"})
+    for i, code in enumerate(codes[1:], start=1):
+        other = frames[code].select(*KEY, pl.col("rank").alias("_rank"), pl.col("value").alias(f"v{i}"))
+        joined = (
+            joined.join(other, on=KEY, how="inner")
+            .with_columns(pl.max_horizontal("rank", "_rank").alias("rank"))
+            .drop("_rank")
+        )
+    return joined
+
+
+def _shifted(frame: pl.DataFrame, years: int) -> pl.DataFrame:
+    """The frame moved forward by `years` so that it joins with the later period."""
+    return frame.select(
+        "org_unit",
+        "grain",
+        (pl.col("fiscal_year") + years).alias("fiscal_year"),
+        "index",
+        pl.col("rank").alias("_rank"),
+        pl.col("value").alias("base"),
+    )
+
+
+def _against_base(frames: Frames, of: str, base: BasePeriod | BaseSeries | None) -> pl.DataFrame:
+    """The operand with a `base` column: previous year, a fixed base period, or a restated base series."""
+    frame = frames[of]
+    if base is None:
+        joined = frame.join(_shifted(frame, 1), on=["org_unit", "grain", "fiscal_year", "index"], how="inner")
+    elif isinstance(base, BasePeriod):
+        p = base.period
+        base_rows = frame.filter(
+            (pl.col("grain") == p.grain.value) & (pl.col("fiscal_year") == p.fiscal_year) & (pl.col("index") == p.index)
+        ).select("org_unit", pl.col("rank").alias("_rank"), pl.col("value").alias("base"))
+        later = frame.filter((pl.col("grain") == p.grain.value) & (pl.col("fiscal_year") > p.fiscal_year))
+        joined = later.join(base_rows, on="org_unit", how="inner")
+    else:
+        restated = frames[base.code].select(*KEY, pl.col("rank").alias("_rank"), pl.col("value").alias("base"))
+        joined = frame.join(restated, on=KEY, how="inner")
+    return joined.with_columns(pl.max_horizontal("rank", "_rank").alias("rank")).drop("_rank")
+
+
+def _finish(frame: pl.DataFrame, value: pl.Expr) -> pl.DataFrame:
+    out = frame.with_columns(value.cast(pl.Float64).alias("value")).select(WORK_COLUMNS)
+    return out.filter(_V.is_not_null() & _V.is_finite())
+
+
+def _tree_expr(node: expr_lang.Node, columns: dict[str, str]) -> pl.Expr:
+    match node:
+        case expr_lang.Number(value):
+            return pl.lit(float(value))
+        case expr_lang.Ref(code):
+            return pl.col(columns[code])
+        case expr_lang.Negate(operand):
+            return -_tree_expr(operand, columns)
+        case expr_lang.BinaryOp(op, left, right):
+            a, b = _tree_expr(left, columns), _tree_expr(right, columns)
+            ops: dict[str, Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
+                "+": lambda x, y: x + y,
+                "-": lambda x, y: x - y,
+                "*": lambda x, y: x * y,
+                "/": lambda x, y: pl.when(y == 0).then(None).otherwise(x / y),
+            }
+            return ops[op](a, b)
+        case expr_lang.Call(function, args):
+            parts = [_tree_expr(a, columns) for a in args]
+            if function == "abs":
+                return parts[0].abs()
+            return pl.min_horizontal(*parts) if function == "min" else pl.max_horizontal(*parts)
+    raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
+
+
+def _safe_div(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    return pl.when(b == 0).then(None).otherwise(a / b)
+
+
+def _compute(indicator: Indicator, frames: Frames) -> pl.DataFrame:
+    formula: Formula = indicator.formula
+    match formula:
+        case SeriesValue(of):
+            return frames[of]
+        case Ratio(numerator, denominator, factor):
+            j = _join(frames, [numerator, denominator])
+            return _finish(j, _safe_div(pl.col("v0"), pl.col("v1")) * float(factor))
+        case Share(part, total):
+            j = _join(frames, [part, total])
+            return _finish(j, _safe_div(pl.col("v0"), pl.col("v1")) * 100.0)
+        case SumOf(parts):
+            j = _join(frames, parts)
+            return _finish(j, pl.sum_horizontal(*[f"v{i}" for i in range(len(parts))]))
+        case YearOverYearChange(of):
+            j = _against_base(frames, of, None)
+            return _finish(j, _safe_div(_V - pl.col("base"), pl.col("base")) * 100.0)
+        case ChangeVsBase(of, base, mode):
+            j = _against_base(frames, of, base)
+            if mode is ChangeMode.ABSOLUTE:
+                return _finish(j, _V - pl.col("base"))
+            return _finish(j, _safe_div(_V - pl.col("base"), pl.col("base")) * 100.0)
+        case PointDifference(of, against):
+            return _finish(_against_base(frames, of, against), _V - pl.col("base"))
+        case PerCapitaPerMonth(total, headcount):
+            j = _join(frames, [total, headcount])
+            return _finish(j, _safe_div(pl.col("v0"), pl.col("v1") * pl.col("months")))
+        case Cumulative(of):
+            frame = frames[of].sort(["org_unit", "grain", "fiscal_year", "index"])
+            return _finish(
+                frame.with_columns(
+                    pl.col("value").cum_sum().over(["org_unit", "grain"]).alias("value"),
+                    pl.col("rank").cum_max().over(["org_unit", "grain"]).alias("rank"),
+                ),
+                _V,
+            )
+        case IndexToBase(of, base):
+            j = _against_base(frames, of, base)
+            return _finish(j, _safe_div(_V, pl.col("base")) * 100.0)
+        case Coverage(of, universe):
+            return _finish(frames[of], _V / float(universe) * 100.0)
+        case Effect(of, factor, divisor):
+            return _finish(frames[of], _V * float(factor) / float(divisor))
+        case Expression(_, tree):
+            codes = list(expr_lang.references(tree))
+            j = _join(frames, codes)
+            return _finish(j, _tree_expr(tree, {c: f"v{i}" for i, c in enumerate(codes)}))
+    raise AssertionError(f"unknown formula {formula!r}")  # pragma: no cover
+
+
+def _assemble(programme: Programme, frames: Frames) -> pl.DataFrame:
+    indicator_codes = {i.code for i in programme.indicators}
+    parts = [
+        frame.with_columns(pl.lit(code).alias("code"), pl.lit(code in indicator_codes).alias("is_indicator"))
+        for code, frame in frames.items()
+        if frame.height
+    ]
+    if not parts:
+        return pl.DataFrame(schema={c: pl.String for c in COLUMNS})
+    values = pl.concat(parts, how="vertical_relaxed")
+    values = values.with_columns(pl.col("rank").replace_strict(RANK_KIND, return_dtype=pl.String).alias("kind"))
+    return values.select(COLUMNS)
+
+
+def _narrow(
+    values: pl.DataFrame, periods: tuple[Period, ...] | None, org_units: tuple[str, ...] | None
+) -> pl.DataFrame:
+    if org_units is not None:
+        values = values.filter(pl.col("org_unit").is_in(list(org_units)))
+    if periods is not None:
+        keys = values.get_column("period").unique().to_list()
+        keep = [k for k in keys if any(p.contains(parse_period(k)) for p in periods)]
+        values = values.filter(pl.col("period").is_in(keep))
+    return values

@@ -1,0 +1,250 @@
+"""The programme model: roadmap, organisation, series, observations, targets.
+
+Plain frozen dataclasses, no framework. Indicator definitions live in `indicators.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from shihyo.core.indicators import Indicator
+from shihyo.core.periods import Period, WarekiStyle
+
+
+class TimeAggregation(StrEnum):
+    """How halves and months make up a year."""
+
+    SUM = "sum"
+    LAST = "last"
+    AVERAGE = "average"
+
+
+class OrgAggregation(StrEnum):
+    """How org units roll up to their parent."""
+
+    SUM = "sum"
+    AVERAGE = "average"
+    NONE = "none"
+
+
+class PartRelation(StrEnum):
+    BREAKDOWN = "breakdown"  # 内訳: the parts add up to the whole
+    OF_WHICH = "of_which"  # うち: a subset, never larger than the whole
+
+
+class ObservationKind(StrEnum):
+    ACTUAL = "actual"
+    PLAN = "plan"
+    ESTIMATE = "estimate"
+    REPORTED = "reported"  # a figure as published, kept for reconciliation
+
+
+class OrgUnitKind(StrEnum):
+    CITY = "city"
+    BUREAU = "bureau"
+    WARD = "ward"
+    DEPARTMENT = "department"
+    OFFICE = "office"
+    BENCHMARK = "benchmark"
+
+
+class TaskPhase(StrEnum):
+    EARLY = "early"  # 前半に集中実施
+    LATE = "late"  # 後半では活用・拡大
+
+
+class TeamKind(StrEnum):
+    TEAM = "team"
+    PROJECT_TEAM = "pt"
+    ADVISOR = "advisor"
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class TargetKind(StrEnum):
+    LEVEL = "level"
+    CHANGE_VS_BASE = "change_vs_base"
+
+
+@dataclass(frozen=True)
+class Phase:
+    code: str
+    name: str
+    start: Period
+    end: Period
+
+
+@dataclass(frozen=True)
+class Task:
+    code: str
+    name: str
+    phase: TaskPhase | None = None
+    new: bool | None = None
+    owner_team: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    name: str
+    summary: tuple[str, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    heading: str = ""
+    indicators: tuple[str, ...] = ()
+    measures: tuple[Measure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pillar:
+    code: str
+    name: str
+    subtitle: str = ""
+    aim: str = ""
+    areas: tuple[Area, ...] = ()
+
+
+@dataclass(frozen=True)
+class OrgUnit:
+    code: str
+    name: str
+    kind: OrgUnitKind
+    parent: str | None = None
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
+class Team:
+    code: str
+    name: str
+    kind: TeamKind
+    started: Period | None = None
+    members: tuple[str, ...] = ()
+    member_roles: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+    mission: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Series:
+    code: str
+    name: str
+    unit: str
+    decimals: int = 0
+    name_en: str = ""
+    time_aggregation: TimeAggregation = TimeAggregation.SUM
+    org_aggregation: OrgAggregation = OrgAggregation.SUM
+    part_of: str | None = None
+    relation: PartRelation | None = None
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One figure: series (or, when reported, indicator) × org unit × period × kind."""
+
+    code: str
+    org_unit: str
+    period: Period
+    kind: ObservationKind
+    value: Decimal
+    text: str  # the value as written in the source file or submission
+    precision: Decimal  # place value of the last written digit
+    note: str = ""
+    source: str = ""
+    method: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        """Identity of an observation across revisions."""
+        return (self.code, self.org_unit, self.period.key, self.kind.value, self.source)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """An append-only change of one observation; `observation` None withdraws it."""
+
+    key: tuple[str, str, str, str, str]
+    observation: Observation | None
+    recorded_at: datetime
+    recorded_by: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class TargetPoint:
+    period: Period
+    value: Decimal
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    kind: TargetKind
+    direction: Direction
+    points: tuple[TargetPoint, ...]
+    base_period: Period | None = None
+    source: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A roadmap with its catalogue: everything but the observations."""
+
+    code: str
+    name: str
+    name_en: str = ""
+    organisation: str = ""
+    office: str = ""
+    wareki_style: WarekiStyle = WarekiStyle.SLASH
+    base_period: Period | None = None
+    report_period: Period | None = None
+    phases: tuple[Phase, ...] = ()
+    vision: str = ""
+    vision_subtitle: str = ""
+    purposes: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+    pillars: tuple[Pillar, ...] = ()
+    note: str = ""
+    org_units: tuple[OrgUnit, ...] = ()
+    teams: tuple[Team, ...] = ()
+    series: tuple[Series, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    targets: tuple[Target, ...] = ()
+
+    def series_by_code(self) -> dict[str, Series]:
+        return {s.code: s for s in self.series}
+
+    def indicator_by_code(self) -> dict[str, Indicator]:
+        return {i.code: i for i in self.indicators}
+
+    def org_unit_by_code(self) -> dict[str, OrgUnit]:
+        return {o.code: o for o in self.org_units}
+
+    def targets_of(self, indicator: str) -> tuple[Target, ...]:
+        return tuple(t for t in self.targets if t.indicator == indicator)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A programme and the observations in force at one moment."""
+
+    programme: Programme
+    observations: tuple[Observation, ...] = field(default=())

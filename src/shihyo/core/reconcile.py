@@ -1,0 +1,185 @@
+"""Reconciliation: each published figure against shihyo's own computation, at the published precision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from shihyo.core.engine import EvaluationResult
+from shihyo.core.indicators import (
+    BasePeriod,
+    BaseSeries,
+    ChangeMode,
+    ChangeVsBase,
+    Coverage,
+    Cumulative,
+    Effect,
+    Expression,
+    IndexToBase,
+    PerCapitaPerMonth,
+    PointDifference,
+    Ratio,
+    SeriesValue,
+    Share,
+    SumOf,
+    YearOverYearChange,
+    describe,
+)
+from shihyo.core.numbers import SCALES, format_japanese_number, parse_japanese_number, round_half_up
+from shihyo.core.periods import Period, parse_period
+
+
+class Verdict(StrEnum):
+    AGREES = "agrees"
+    DIFFERS = "differs"
+    NOT_COMPUTABLE = "not_computable"  # an input is not in the data
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    code: str
+    name: str
+    org_unit: str
+    period: Period
+    source: str
+    reported_text: str
+    reported: Decimal
+    precision: Decimal
+    computed: Decimal | None
+    computed_rounded: Decimal | None
+    verdict: Verdict
+    formula: str  # in words
+    working: str  # the formula with this figure's numbers: "1,971,477 ÷ 10,227 ÷ 12 = 16.06"
+
+
+def round_to_precision(value: Decimal, precision: Decimal) -> Decimal:
+    """Round half up to a place value such as 0.1, 1 or 10000 (万)."""
+    exponent = precision.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    step = Decimal(1).scaleb(exponent)
+    multiple = precision / step
+    if multiple == 1:
+        return round_half_up(value, -exponent)
+    return round_half_up(value / precision, 0) * precision  # pragma: no cover - precision is a power of ten
+
+
+def show(value: Decimal | None) -> str:
+    """A number for a person reading a working: grouped digits, at most four decimals."""
+    if value is None:
+        return "―"
+    rounded = round_half_up(value, 4).normalize()
+    exponent = rounded.as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    return format_japanese_number(rounded, decimals=decimals, negative="-")
+
+
+SCALE_NAMES = {value: name for name, value in SCALES.items()}
+
+
+def show_like(reported_text: str, value: Decimal | None) -> str:
+    """A recomputed value written the way the published figure was (same scale, decimals and %)."""
+    if value is None:
+        return "―"
+    parsed = parse_japanese_number(reported_text)
+    exponent = (parsed.precision / parsed.multiplier).normalize().as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    unit = "%" if parsed.unit == "%" else ""
+    return format_japanese_number(value, decimals=decimals, scale=SCALE_NAMES.get(parsed.multiplier, ""), unit=unit)
+
+
+def _names(result: EvaluationResult) -> dict[str, str]:
+    programme = result.programme
+    names = {s.code: s.name for s in programme.series}
+    names.update({i.code: i.name for i in programme.indicators})
+    return names
+
+
+def working(result: EvaluationResult, code: str, org_unit: str, period: Period) -> str:
+    """The computation of one figure written out with its inputs."""
+    indicator = result.programme.indicator_by_code().get(code)
+    computed = result.value(code, org_unit, period)
+    if indicator is None:
+        return f"{code} = {show(computed)}"
+
+    def v(operand: str, at: Period = period) -> str:
+        return show(result.value(operand, org_unit, at))
+
+    def base_text(of: str, base: BasePeriod | BaseSeries | None) -> str:
+        if base is None:
+            return v(of, period.previous_year())
+        if isinstance(base, BasePeriod):
+            return v(of, base.period)
+        return v(base.code)
+
+    f = indicator.formula
+    match f:
+        case SeriesValue(of):
+            text = v(of)
+        case Ratio(numerator, denominator, factor):
+            text = f"{v(numerator)} ÷ {v(denominator)}" + ("" if factor == 1 else f" × {factor}")
+        case Share(part, total):
+            text = f"{v(part)} ÷ {v(total)} × 100"
+        case SumOf(parts):
+            text = " + ".join(v(p) for p in parts)
+        case YearOverYearChange(of):
+            prev = base_text(of, None)
+            text = f"({v(of)} − {prev}) ÷ {prev} × 100"
+        case ChangeVsBase(of, base, mode):
+            b = base_text(of, base)
+            text = f"{v(of)} − {b}" if mode is ChangeMode.ABSOLUTE else f"({v(of)} − {b}) ÷ {b} × 100"
+        case PointDifference(of, against):
+            text = f"{v(of)} − {base_text(of, against)}"
+        case PerCapitaPerMonth(total, headcount):
+            text = f"{v(total)} ÷ {v(headcount)} ÷ {period.months}"
+        case Cumulative(of):
+            text = f"Σ {of} ≤ {period.label()}"
+        case IndexToBase(of, base):
+            text = f"{v(of)} ÷ {base_text(of, base)} × 100"
+        case Coverage(of, _, universe_text):
+            text = f"{v(of)} ÷ {universe_text} × 100"
+        case Effect(of, factor, divisor):
+            text = f"{v(of)} × {factor}" + ("" if divisor == 1 else f" ÷ {divisor}")
+        case Expression(expr_text, _):
+            text = expr_text
+    return f"{text} = {show(computed)}"
+
+
+def reconcile(result: EvaluationResult) -> tuple[Reconciliation, ...]:
+    """Compare every reported figure with its recomputation; sorted by code, org unit, period, source."""
+    names = _names(result)
+    indicators = result.programme.indicator_by_code()
+    rows: list[Reconciliation] = []
+    reported = result.reported.sort("code", "org_unit", "period", "source")
+    for code, org_unit, period_key, source, text in reported.select(
+        "code", "org_unit", "period", "source", "text"
+    ).iter_rows():
+        parsed = parse_japanese_number(text)
+        period = parse_period(period_key)
+        computed = result.value(code, org_unit, period)
+        rounded = None if computed is None else round_to_precision(computed, parsed.precision)
+        if rounded is None:
+            verdict = Verdict.NOT_COMPUTABLE
+        elif rounded == parsed.value:
+            verdict = Verdict.AGREES
+        else:
+            verdict = Verdict.DIFFERS
+        indicator = indicators.get(code)
+        rows.append(
+            Reconciliation(
+                code=code,
+                name=names.get(code, code),
+                org_unit=org_unit,
+                period=period,
+                source=source,
+                reported_text=text,
+                reported=parsed.value,
+                precision=parsed.precision,
+                computed=computed,
+                computed_rounded=rounded,
+                verdict=verdict,
+                formula=describe(indicator.formula, names) if indicator else names.get(code, code),
+                working=working(result, code, org_unit, period) if computed is not None else "",
+            )
+        )
+    return tuple(rows)

@@ -1,0 +1,1 @@
+"""Reading and writing programmes: definitions (YAML) and observations (CSV)."""

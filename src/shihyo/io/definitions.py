@@ -1,0 +1,371 @@
+"""Parse the YAML documents of a programme directory into the core model, collecting every problem."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from shihyo.core import expression as expr_lang
+from shihyo.core.indicators import (
+    PREVIOUS_YEAR,
+    Base,
+    BasePeriod,
+    BaseSeries,
+    ChangeMode,
+    ChangeVsBase,
+    Coverage,
+    Cumulative,
+    Effect,
+    Expression,
+    Formula,
+    IndexToBase,
+    Indicator,
+    IndicatorKind,
+    PerCapitaPerMonth,
+    PointDifference,
+    Ratio,
+    SeriesValue,
+    Share,
+    SumOf,
+    YearOverYearChange,
+)
+from shihyo.core.model import (
+    Area,
+    Direction,
+    Measure,
+    OrgAggregation,
+    OrgUnit,
+    OrgUnitKind,
+    PartRelation,
+    Phase,
+    Pillar,
+    Series,
+    Target,
+    TargetKind,
+    TargetPoint,
+    Task,
+    TaskPhase,
+    Team,
+    TeamKind,
+    TimeAggregation,
+)
+from shihyo.core.periods import WarekiStyle
+from shihyo.core.problems import Problem
+from shihyo.io.fields import Fields, list_items
+
+COMMON_INDICATOR_KEYS = ("code", "name", "name_en", "unit", "decimals", "kind", "description", "footnotes", "note")
+KIND_KEYS: dict[IndicatorKind, tuple[str, ...]] = {
+    IndicatorKind.VALUE: ("of",),
+    IndicatorKind.RATIO: ("numerator", "denominator", "factor"),
+    IndicatorKind.SHARE: ("part", "total"),
+    IndicatorKind.SUM: ("parts",),
+    IndicatorKind.YOY_CHANGE: ("of",),
+    IndicatorKind.CHANGE_VS_BASE: ("of", "base", "mode"),
+    IndicatorKind.POINT_DIFFERENCE: ("of", "against"),
+    IndicatorKind.PER_CAPITA_PER_MONTH: ("total", "headcount"),
+    IndicatorKind.CUMULATIVE: ("of",),
+    IndicatorKind.INDEX: ("of", "base"),
+    IndicatorKind.COVERAGE: ("of", "universe"),
+    IndicatorKind.EFFECT: ("of", "factor", "divisor"),
+    IndicatorKind.EXPRESSION: ("expr",),
+}
+
+
+def parse_programme_header(f: Fields) -> dict[str, Any]:
+    """The scalar part of programme.yaml (pillars are parsed separately)."""
+    f.check_keys(
+        (
+            "code",
+            "name",
+            "name_en",
+            "organisation",
+            "office",
+            "wareki_style",
+            "base_period",
+            "report_period",
+            "phases",
+            "vision",
+            "vision_subtitle",
+            "purposes",
+            "goals",
+            "pillars",
+            "note",
+        )
+    )
+    phases = []
+    for i, item in enumerate(f.items("phases")):
+        p = f.child("phases", item, i)
+        p.check_keys(("code", "name", "start", "end"))
+        start, end = p.period("start", True), p.period("end", True)
+        if start and end:
+            phases.append(Phase(p.text("code", True), p.text("name", True), start, end))
+    return {
+        "code": f.code("code"),
+        "name": f.text("name", True),
+        "name_en": f.text("name_en"),
+        "organisation": f.text("organisation"),
+        "office": f.text("office"),
+        "wareki_style": f.enum("wareki_style", WarekiStyle, WarekiStyle.SLASH),
+        "base_period": f.period("base_period"),
+        "report_period": f.period("report_period"),
+        "phases": tuple(phases),
+        "vision": f.text("vision"),
+        "vision_subtitle": f.text("vision_subtitle"),
+        "purposes": f.texts("purposes"),
+        "goals": f.texts("goals"),
+        "note": f.text("note"),
+        "pillars": tuple(parse_pillar(f.child("pillars", item, i)) for i, item in enumerate(f.items("pillars"))),
+    }
+
+
+def parse_pillar(f: Fields) -> Pillar:
+    f.check_keys(("code", "name", "subtitle", "aim", "areas"))
+    areas = tuple(parse_area(f.child("areas", item, i)) for i, item in enumerate(f.items("areas")))
+    return Pillar(f.code(item=True), f.text("name", True), f.text("subtitle"), f.text("aim"), areas)
+
+
+def parse_area(f: Fields) -> Area:
+    f.check_keys(("code", "name", "heading", "indicators", "measures"))
+    measures = tuple(parse_measure(f.child("measures", item, i)) for i, item in enumerate(f.items("measures")))
+    return Area(f.code(item=True), f.text("name", True), f.text("heading"), f.texts("indicators"), measures)
+
+
+def parse_measure(f: Fields) -> Measure:
+    f.check_keys(("code", "name", "summary", "tasks", "note"))
+    tasks = tuple(parse_task(f.child("tasks", item, i)) for i, item in enumerate(f.items("tasks")))
+    return Measure(f.code(item=True), f.text("name", True), f.texts("summary"), tasks, f.text("note"))
+
+
+def parse_task(f: Fields) -> Task:
+    f.check_keys(("code", "name", "phase", "new", "owner_team", "note"))
+    phase = f.enum("phase", TaskPhase, None) if f.has("phase") else None
+    return Task(
+        f.code(item=True), f.text("name", True), phase, f.boolean("new"), f.optional_text("owner_team"), f.text("note")
+    )
+
+
+def parse_org_unit(f: Fields) -> OrgUnit:
+    f.check_keys(("code", "name", "name_en", "kind", "parent"))
+    kind = f.enum("kind", OrgUnitKind) or OrgUnitKind.DEPARTMENT
+    return OrgUnit(f.code(), f.text("name", True), kind, f.optional_text("parent"), f.text("name_en"))
+
+
+def parse_team(f: Fields) -> Team:
+    f.check_keys(("code", "name", "kind", "started", "members", "member_roles", "projects", "mission", "note"))
+    kind = f.enum("kind", TeamKind) or TeamKind.TEAM
+    return Team(
+        f.code(),
+        f.text("name", True),
+        kind,
+        f.period("started"),
+        f.texts("members"),
+        f.texts("member_roles"),
+        f.texts("projects"),
+        f.texts("mission"),
+        f.text("note"),
+    )
+
+
+def parse_series(f: Fields) -> Series:
+    f.check_keys(
+        (
+            "code",
+            "name",
+            "name_en",
+            "unit",
+            "decimals",
+            "time_aggregation",
+            "org_aggregation",
+            "part_of",
+            "relation",
+            "note",
+            "source",
+        )
+    )
+    relation = f.enum("relation", PartRelation, None) if f.has("relation") else None
+    part_of = f.optional_text("part_of")
+    if part_of and relation is None:
+        f.problem(
+            "relation",
+            "「part_of」には「relation」（breakdown か of_which）が必要です",
+            "'part_of' needs 'relation' (breakdown or of_which)",
+        )
+    if relation and not part_of:
+        f.problem(
+            "part_of",
+            "「relation」には「part_of」（全体の系列コード）が必要です",
+            "'relation' needs 'part_of' (the code of the whole)",
+        )
+    return Series(
+        code=f.code(),
+        name=f.text("name", True),
+        unit=f.text("unit", True),
+        decimals=f.integer("decimals", 0),
+        name_en=f.text("name_en"),
+        time_aggregation=f.enum("time_aggregation", TimeAggregation, TimeAggregation.SUM) or TimeAggregation.SUM,
+        org_aggregation=f.enum("org_aggregation", OrgAggregation, OrgAggregation.SUM) or OrgAggregation.SUM,
+        part_of=part_of,
+        relation=relation,
+        note=f.text("note"),
+        source=f.text("source"),
+    )
+
+
+def _base(f: Fields, key: str, allow_previous: bool = False) -> Base | None:
+    value = f.data.get(key)
+    if allow_previous and (value is None or value == PREVIOUS_YEAR):
+        return None
+    if value is None:
+        f.problem(
+            key,
+            f"「{key}」がありません",
+            f"'{key}' is missing",
+            "{period: FY2017} か {series: 系列コード} を指定してください",
+            "give {period: FY2017} or {series: a series code}",
+        )
+        return None
+    b = f.child(key, value)
+    b.check_keys(("period", "series"))
+    if b.has("period") == b.has("series"):
+        b.problem(None, "period と series のどちらか一方を指定してください", "give exactly one of period and series")
+        return None
+    if b.has("period"):
+        period = b.period("period")
+        return BasePeriod(period) if period else None
+    return BaseSeries(b.text("series"))
+
+
+def _constant(f: Fields, key: str, default: Decimal | None) -> Decimal:
+    parsed = f.number(key, required=default is None)
+    if parsed is None:
+        return default if default is not None else Decimal(1)
+    return parsed[0]
+
+
+def parse_formula(f: Fields, kind: IndicatorKind) -> Formula | None:
+    t = f.text
+    match kind:
+        case IndicatorKind.VALUE:
+            return SeriesValue(t("of", True))
+        case IndicatorKind.RATIO:
+            return Ratio(t("numerator", True), t("denominator", True), _constant(f, "factor", Decimal(1)))
+        case IndicatorKind.SHARE:
+            return Share(t("part", True), t("total", True))
+        case IndicatorKind.SUM:
+            parts = f.texts("parts")
+            if len(parts) < 2:
+                f.problem("parts", "「parts」には2つ以上のコードが必要です", "'parts' needs two or more codes")
+            return SumOf(parts)
+        case IndicatorKind.YOY_CHANGE:
+            return YearOverYearChange(t("of", True))
+        case IndicatorKind.CHANGE_VS_BASE:
+            base = _base(f, "base")
+            mode = f.enum("mode", ChangeMode)
+            return ChangeVsBase(t("of", True), base, mode) if base and mode else None
+        case IndicatorKind.POINT_DIFFERENCE:
+            return PointDifference(t("of", True), _base(f, "against", allow_previous=True))
+        case IndicatorKind.PER_CAPITA_PER_MONTH:
+            return PerCapitaPerMonth(t("total", True), t("headcount", True))
+        case IndicatorKind.CUMULATIVE:
+            return Cumulative(t("of", True))
+        case IndicatorKind.INDEX:
+            base = _base(f, "base")
+            return IndexToBase(t("of", True), base) if base else None
+        case IndicatorKind.COVERAGE:
+            parsed = f.number("universe", True)
+            return Coverage(t("of", True), parsed[0], parsed[1]) if parsed else None
+        case IndicatorKind.EFFECT:
+            return Effect(t("of", True), _constant(f, "factor", None), _constant(f, "divisor", Decimal(1)))
+        case IndicatorKind.EXPRESSION:
+            text = t("expr", True)
+            try:
+                return Expression(text, expr_lang.parse_expression(text))
+            except expr_lang.ExpressionError as exc:
+                f.problem(
+                    "expr",
+                    f"式を読めません: {exc.message_ja}（{exc.position + 1}文字目）",
+                    f"cannot read the expression: {exc.message_en} (character {exc.position + 1})",
+                    "使えるのは + - * / ( ) 数値 コード abs min max です",
+                    "use + - * / ( ), numbers, codes, abs, min, max",
+                )
+                return None
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def parse_indicator(f: Fields) -> Indicator | None:
+    kind = f.enum("kind", IndicatorKind)
+    if kind is None:
+        f.check_keys(COMMON_INDICATOR_KEYS + tuple(k for keys in KIND_KEYS.values() for k in keys))
+        return None
+    f.check_keys(COMMON_INDICATOR_KEYS + KIND_KEYS[kind])
+    code, name, unit = f.code(), f.text("name", True), f.text("unit", True)
+    decimals = f.integer("decimals", 1)
+    formula = parse_formula(f, kind)
+    if formula is None or not code:
+        return None
+    return Indicator(
+        code,
+        name,
+        unit,
+        decimals,
+        formula,
+        f.text("name_en"),
+        f.text("description"),
+        f.texts("footnotes"),
+        f.text("note"),
+    )
+
+
+def parse_target(f: Fields) -> Target | None:
+    f.check_keys(("indicator", "kind", "base_period", "direction", "points", "source", "note"))
+    kind = f.enum("kind", TargetKind, TargetKind.LEVEL) or TargetKind.LEVEL
+    direction = f.enum("direction", Direction)
+    base_period = f.period("base_period")
+    if kind is TargetKind.CHANGE_VS_BASE and base_period is None:
+        f.problem(
+            "base_period",
+            "change_vs_base の目標には base_period が必要です",
+            "a change_vs_base target needs base_period",
+            "例: base_period: FY2017",
+            "e.g. base_period: FY2017",
+        )
+    points = []
+    for i, item in enumerate(f.items("points")):
+        p = f.child("points", item, i)
+        p.check_keys(("period", "value", "final"))
+        period, value = p.period("period", True), p.number("value", True)
+        if period and value:
+            points.append(TargetPoint(period, value[0], bool(p.boolean("final"))))
+    if not points:
+        f.problem(
+            "points",
+            "目標値（points）が1つもありません",
+            "the target has no points",
+            '- {period: FY2025, value: "70", final: true} のように書いてください',
+            'write e.g. - {period: FY2025, value: "70", final: true}',
+        )
+    if sum(p.final for p in points) > 1:
+        f.problem("points", "final: true は1つだけにしてください", "only one point may be final: true")
+    if len({p.period for p in points}) != len(points):
+        f.problem("points", "同じ期間の目標値が重複しています", "two points have the same period")
+    if direction is None or not points:
+        return None
+    return Target(
+        f.text("indicator", True), kind, direction, tuple(points), base_period, f.text("source"), f.text("note")
+    )
+
+
+def parse_list(problems: list[Problem], file: str, data: Any, parse: Any, label: str) -> list[tuple[Any, int]]:
+    """Parse each item of a list file with its line; failed items are left out (their problems recorded)."""
+    parsed = []
+    for i, item in enumerate(list_items(problems, file, data)):
+        where = f"{label}[{i}]"
+        if isinstance(item, dict) and item.get("code"):
+            where = str(item.get("code"))
+        elif isinstance(item, dict) and item.get("indicator"):
+            where = f"target {item.get('indicator')}"
+        fields = Fields(problems, file, item, where)
+        result = parse(fields)
+        if result is not None:
+            parsed.append((result, fields.line))
+    return parsed

@@ -1,0 +1,1 @@
+"""The Django project: storage, and later the dashboard, collection and API apps."""

@@ -1,0 +1,1 @@
+"""Storage of programmes: definition revisions and observation revisions, both append-only."""

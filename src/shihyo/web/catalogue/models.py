@@ -1,0 +1,85 @@
+"""Tables of the catalogue. Revisions are append-only: rows are never updated or deleted."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+
+
+class AppendOnlyError(RuntimeError):
+    """History is never changed: write a new revision instead."""
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("revisions are append-only; record a new revision instead of updating")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("revisions are append-only; record a withdrawal instead of deleting")
+
+
+class AppendOnlyModel(models.Model):
+    objects: ClassVar[models.Manager[Any]] = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+
+
+class Programme(models.Model):
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DefinitionRevision(AppendOnlyModel):
+    """The programme's definition files (canonical YAML text) as loaded at one moment."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="definitions")
+    recorded_at = models.DateTimeField(db_index=True)
+    recorded_by = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+    digest = models.CharField(max_length=64)
+    documents = models.JSONField()
+
+    class Meta:
+        ordering = ("recorded_at", "id")
+
+
+class ObservationRevision(AppendOnlyModel):
+    """One change of one observation; `value` NULL withdraws it."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="observations")
+    code = models.CharField(max_length=100)
+    org_unit = models.CharField(max_length=100)
+    period = models.CharField(max_length=20)
+    kind = models.CharField(max_length=16)
+    source = models.CharField(max_length=300, blank=True)
+    value = models.CharField(max_length=60, null=True)  # exact decimal text, e.g. "1971477" or "16.2"
+    text = models.CharField(max_length=100, blank=True)  # as written: "197万", "▲14.7"
+    note = models.TextField(blank=True)
+    method = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("recorded_at", "id")
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(
+                fields=["programme", "code", "org_unit", "period", "kind", "source", "recorded_at"],
+                name="observation_history",
+            ),
+            models.Index(fields=["programme", "recorded_at"], name="observation_as_of"),
+        ]
