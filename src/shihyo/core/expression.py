@@ -84,9 +84,11 @@ class _Parser:
     def _peek(self) -> tuple[str, str, int] | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
 
-    def _error(self, message_en: str, message_ja: str) -> ExpressionError:
+    def _error(self, message_en: str, message_ja: str, position: int | None = None) -> ExpressionError:
         token = self._peek()
-        return ExpressionError(self.expr, token[2] if token else len(self.expr), message_en, message_ja)
+        if position is None:
+            position = token[2] if token else len(self.expr)
+        return ExpressionError(self.expr, position, message_en, message_ja)
 
     def _take(self, text: str) -> bool:
         token = self._peek()
@@ -134,7 +136,7 @@ class _Parser:
         token = self._peek()
         if token is None:
             raise self._error("the expression ends too early", "式が途中で終わっています")
-        kind, text, _ = token
+        kind, text, position = token
         if kind == "num":
             self.index += 1
             try:
@@ -144,7 +146,7 @@ class _Parser:
         if kind == "name":
             self.index += 1
             if self._take("("):
-                return self._call(text)
+                return self._call(text, position)
             return Ref(text)
         if self._take("("):
             node = self._sum()
@@ -153,11 +155,12 @@ class _Parser:
             return node
         raise self._error(f"unexpected '{text}'", f"「{text}」は使えない位置にあります")
 
-    def _call(self, name: str) -> Node:
+    def _call(self, name: str, position: int) -> Node:
         if name not in FUNCTIONS:
             raise self._error(
                 f"unknown function '{name}' (allowed: abs, min, max)",
                 f"関数「{name}」は使えません（使える関数: abs, min, max）",
+                position,
             )
         args = [self._sum()]
         while self._take(","):
@@ -165,9 +168,9 @@ class _Parser:
         if not self._take(")"):
             raise self._error("a closing ')' is missing", "閉じ括弧「)」がありません")
         if name == "abs" and len(args) != 1:
-            raise self._error("abs() takes one argument", "abs() の引数は1つです")
+            raise self._error("abs() takes one argument", "abs() の引数は1つです", position)
         if name in ("min", "max") and len(args) < 2:
-            raise self._error(f"{name}() takes two or more arguments", f"{name}() の引数は2つ以上です")
+            raise self._error(f"{name}() takes two or more arguments", f"{name}() の引数は2つ以上です", position)
         return Call(name, tuple(args))
 
 

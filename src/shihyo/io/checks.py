@@ -205,21 +205,24 @@ def check_observations(programme: Programme, rows: list[tuple[Observation, int]]
         def bad(column: str, ja: str, en: str, hint_ja: str = "", hint_en: str = "", line: int = line) -> None:
             problems.append(Problem(file, line, column, ja, en, hint_ja, hint_en))
 
-        if o.kind is ObservationKind.REPORTED:
-            if o.code not in series and o.code not in indicators:
-                bad("code", f"「{o.code}」という系列・指標はありません", f"there is no series or indicator '{o.code}'")
-            elif o.code in indicators:
-                unit = parse_japanese_number(o.text).unit
-                if unit == "%" and not indicators[o.code].is_rate:
-                    bad(
-                        "value",
-                        f"「{o.text}」は % ですが、指標「{o.code}」の単位は「{indicators[o.code].unit}」です",
-                        f"'{o.text}' is a percentage but '{o.code}' is in '{indicators[o.code].unit}'",
-                    )
-        elif o.code not in series:
+        unit = parse_japanese_number(o.text).unit
+        if o.kind is ObservationKind.REPORTED and o.code not in series and o.code not in indicators:
+            bad("code", f"「{o.code}」という系列・指標はありません", f"there is no series or indicator '{o.code}'")
+        elif o.kind is not ObservationKind.REPORTED and o.code not in series:
             hint = "公表値（reported）でなければ系列コードを指定してください" if o.code in indicators else ""
             hint_en = "only reported rows may name an indicator" if o.code in indicators else ""
             bad("code", f"「{o.code}」という系列はありません", f"there is no series '{o.code}'", hint, hint_en)
+        declared = (
+            series[o.code].unit if o.code in series else indicators[o.code].unit if o.code in indicators else None
+        )
+        if declared is not None and unit and unit not in _allowed_units(declared):
+            bad(
+                "value",
+                f"「{o.text}」の単位「{unit}」は「{o.code}」の単位「{declared}」と合いません",
+                f"the unit '{unit}' of '{o.text}' does not match '{o.code}' (in '{declared}')",
+                "数値だけを書くか、定義と同じ単位を付けてください",
+                "write the number alone or with the declared unit",
+            )
         if o.org_unit not in orgs:
             bad(
                 "org_unit",
@@ -239,3 +242,13 @@ def check_observations(programme: Programme, rows: list[tuple[Observation, int]]
         else:
             seen[o.key] = line
     return problems
+
+
+def _allowed_units(declared: str) -> set[str]:
+    """Units a value may carry after its number: the declared one, or none."""
+    allowed = {declared}
+    if declared in ("%", "％"):
+        allowed |= {"%", "％"}
+    if declared in ("ポイント", "Pt", "pt"):
+        allowed |= {"ポイント", "Pt", "pt", "%"}  # the seed often writes % for points
+    return allowed

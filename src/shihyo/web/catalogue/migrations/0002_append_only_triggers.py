@@ -18,7 +18,8 @@ def create_triggers(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) ->
         elif vendor == "postgresql":
             schema_editor.execute(
                 "CREATE OR REPLACE FUNCTION shihyo_append_only() RETURNS trigger AS $$ BEGIN "
-                "RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$ LANGUAGE plpgsql"
+                "RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$ LANGUAGE plpgsql",
+                params=None,  # the SQL holds a literal '%'
             )
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "

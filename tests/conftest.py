@@ -1,0 +1,65 @@
+"""Shared test set-up.
+
+- In CI (CI=true) a skipped test fails the run: every component a test needs must be there.
+- Database tests (marker `db`) run on SQLite, and again on PostgreSQL when SHIHYO_DATABASE_URL points
+  at one (`make pytest-postgres`); if that server is unreachable they skip locally with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shihyo.core.model import Dataset
+from shihyo.io.directory import read_programme_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini"
+KOBE = ROOT / "examples" / "kobe"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _postgres_problem() -> str | None:
+    url = os.environ.get("SHIHYO_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return None
+    try:
+        import psycopg
+
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3):
+            return None
+    except Exception as exc:
+        return f"PostgreSQL at {url.split('@')[-1]} is not reachable ({type(exc).__name__}: {exc})"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    problem = _postgres_problem()
+    if problem:
+        for item in items:
+            if item.get_closest_marker("db"):
+                item.add_marker(pytest.mark.skip(reason=problem))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if IN_CI and skipped:
+        reasons = sorted({str(getattr(r, "longrepr", ""))[-200:] for r in skipped})
+        print(f"\nCI=true: {len(skipped)} skipped test(s) fail the run:\n" + "\n".join(reasons))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def mini() -> Dataset:
+    return read_programme_dir(MINI)
+
+
+@pytest.fixture
+def shihyo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty SHIHYO_HOME for CLI runs in a subprocess."""
+    monkeypatch.setenv("SHIHYO_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SHIHYO_DATABASE_URL", raising=False)
+    yield tmp_path / "home"
