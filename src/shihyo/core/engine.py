@@ -48,17 +48,19 @@ KEY = ["org_unit", "period"]
 PERIOD_COLUMNS = ["grain", "fiscal_year", "index", "months"]
 WORK_COLUMNS = [*KEY, *PERIOD_COLUMNS, "rank", "value"]
 COLUMNS = ["code", "org_unit", "period", "grain", "fiscal_year", "index", "kind", "value", "is_indicator"]
-REVISION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "code": pl.String,
-    "org_unit": pl.String,
-    "period": pl.String,
-    "kind": pl.String,
-    "source": pl.String,
-    "value": pl.Float64,
-    "text": pl.String,
-    "recorded_at": pl.Datetime("us"),
-    "withdrawn": pl.Boolean,
-}
+REVISION_SCHEMA = pl.Schema(
+    {
+        "code": pl.String(),
+        "org_unit": pl.String(),
+        "period": pl.String(),
+        "kind": pl.String(),
+        "source": pl.String(),
+        "value": pl.Float64(),
+        "text": pl.String(),
+        "recorded_at": pl.Datetime("us"),
+        "withdrawn": pl.Boolean(),
+    }
+)
 
 
 class DefinitionCycleError(ValueError):

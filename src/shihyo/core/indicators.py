@@ -85,7 +85,7 @@ class YearOverYearChange:
 @dataclass(frozen=True)
 class ChangeVsBase:
     of: str
-    base: Base
+    base: Base | None  # None: the previous year
     mode: ChangeMode
 
 

@@ -211,28 +211,38 @@ def parse_series(f: Fields) -> Series:
     )
 
 
-def _base(f: Fields, key: str, allow_previous: bool = False) -> Base | None:
+def _base(f: Fields, key: str, previous_by_default: bool = False) -> tuple[bool, Base | None]:
+    """(valid, base): `previous_year`, {period: …} or {series: …}; None stands for the previous year."""
     value = f.data.get(key)
-    if allow_previous and (value is None or value == PREVIOUS_YEAR):
-        return None
+    if value == PREVIOUS_YEAR or (value is None and previous_by_default):
+        return True, None
     if value is None:
         f.problem(
             key,
             f"「{key}」がありません",
             f"'{key}' is missing",
-            "{period: FY2017} か {series: 系列コード} を指定してください",
-            "give {period: FY2017} or {series: a series code}",
+            "previous_year、{period: FY2017}、{series: 系列コード} のいずれかを指定してください",
+            "give previous_year, {period: FY2017} or {series: a series code}",
         )
-        return None
+        return False, None
     b = f.child(key, value)
+    if not isinstance(value, dict):
+        b.problem(
+            None,
+            f"「{value}」は基準として使えません",
+            f"'{value}' cannot be a base",
+            "previous_year、{period: FY2017}、{series: 系列コード} のいずれかです",
+            "use previous_year, {period: FY2017} or {series: a series code}",
+        )
+        return False, None
     b.check_keys(("period", "series"))
     if b.has("period") == b.has("series"):
         b.problem(None, "period と series のどちらか一方を指定してください", "give exactly one of period and series")
-        return None
+        return False, None
     if b.has("period"):
         period = b.period("period")
-        return BasePeriod(period) if period else None
-    return BaseSeries(b.text("series"))
+        return period is not None, BasePeriod(period) if period else None
+    return True, BaseSeries(b.text("series"))
 
 
 def _constant(f: Fields, key: str, default: Decimal | None) -> Decimal:
@@ -259,18 +269,27 @@ def parse_formula(f: Fields, kind: IndicatorKind) -> Formula | None:
         case IndicatorKind.YOY_CHANGE:
             return YearOverYearChange(t("of", True))
         case IndicatorKind.CHANGE_VS_BASE:
-            base = _base(f, "base")
+            valid, base = _base(f, "base")
             mode = f.enum("mode", ChangeMode)
-            return ChangeVsBase(t("of", True), base, mode) if base and mode else None
+            return ChangeVsBase(t("of", True), base, mode) if valid and mode else None
         case IndicatorKind.POINT_DIFFERENCE:
-            return PointDifference(t("of", True), _base(f, "against", allow_previous=True))
+            valid, against = _base(f, "against", previous_by_default=True)
+            return PointDifference(t("of", True), against) if valid else None
         case IndicatorKind.PER_CAPITA_PER_MONTH:
             return PerCapitaPerMonth(t("total", True), t("headcount", True))
         case IndicatorKind.CUMULATIVE:
             return Cumulative(t("of", True))
         case IndicatorKind.INDEX:
-            base = _base(f, "base")
-            return IndexToBase(t("of", True), base) if base else None
+            valid, index_base = _base(f, "base")
+            if valid and index_base is None:
+                f.problem(
+                    "base",
+                    "指数の基準に previous_year は使えません",
+                    "an index needs a fixed base, not previous_year",
+                    "{period: FY2017} か {series: 系列コード} を指定してください",
+                    "give {period: FY2017} or {series: a series code}",
+                )
+            return IndexToBase(t("of", True), index_base) if index_base else None
         case IndicatorKind.COVERAGE:
             parsed = f.number("universe", True)
             return Coverage(t("of", True), parsed[0], parsed[1]) if parsed else None

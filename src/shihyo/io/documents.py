@@ -162,7 +162,7 @@ def formula_fields(f: Formula) -> dict[str, Any]:
         case SumOf(parts):
             return {"parts": list(parts)}
         case ChangeVsBase(of, base, mode):
-            return {"of": of, "base": _base(base), "mode": mode.value}
+            return {"of": of, "base": "previous_year" if base is None else _base(base), "mode": mode.value}
         case PointDifference(of, against):
             return {"of": of, "against": "previous_year" if against is None else _base(against)}
         case PerCapitaPerMonth(total, headcount):
