@@ -200,6 +200,7 @@ class Target:
     direction: Direction
     points: tuple[TargetPoint, ...]
     base_period: Period | None = None
+    org_units: tuple[str, ...] = ()  # the units the target is set for; () = every unit but benchmarks
     source: str = ""
     note: str = ""
 

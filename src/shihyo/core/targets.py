@@ -9,7 +9,7 @@ from enum import StrEnum
 import polars as pl
 
 from shihyo.core.engine import EvaluationResult
-from shihyo.core.model import Direction, Target, TargetKind, TargetPoint
+from shihyo.core.model import Direction, OrgUnitKind, Target, TargetKind, TargetPoint
 from shihyo.core.numbers import to_decimal
 from shihyo.core.periods import Grain, Period, fiscal_year, parse_period
 
@@ -130,9 +130,14 @@ def evaluate_targets(result: EvaluationResult) -> tuple[TargetEvaluation, ...]:
     """Judge every yearly value of every targeted indicator, for every org unit that has values."""
     evaluations: list[TargetEvaluation] = []
     yearly = result.values.filter(pl.col("grain") == Grain.YEAR.value)
+    benchmarks = [u.code for u in result.programme.org_units if u.kind is OrgUnitKind.BENCHMARK]
     for target in result.programme.targets:
         base_period = target.base_period or result.programme.base_period
         rows = yearly.filter(pl.col("code") == target.indicator).sort("org_unit", "fiscal_year")
+        if target.org_units:
+            rows = rows.filter(pl.col("org_unit").is_in(list(target.org_units)))
+        else:
+            rows = rows.filter(~pl.col("org_unit").is_in(benchmarks))
         for org_unit, period_key, kind, value in rows.select("org_unit", "period", "kind", "value").iter_rows():
             points = target_levels(target, result, org_unit)
             period = parse_period(period_key)

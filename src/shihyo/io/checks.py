@@ -155,6 +155,17 @@ def _check_organisation(programme: Programme, places: Places) -> list[Problem]:
                     "a benchmark unit has no parent",
                 )
             )
+    for target in programme.targets:
+        for unit in target.org_units:
+            if unit not in orgs:
+                problems.append(
+                    places.problem(
+                        f"target:{target.indicator}",
+                        f"{target.indicator}.org_units",
+                        f"組織「{unit}」がありません",
+                        f"there is no org unit '{unit}'",
+                    )
+                )
     for t in programme.teams:
         for member in t.members:
             if member not in orgs:

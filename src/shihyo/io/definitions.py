@@ -336,7 +336,7 @@ def parse_indicator(f: Fields) -> Indicator | None:
 
 
 def parse_target(f: Fields) -> Target | None:
-    f.check_keys(("indicator", "kind", "base_period", "direction", "points", "source", "note"))
+    f.check_keys(("indicator", "kind", "base_period", "direction", "org_units", "points", "source", "note"))
     kind = f.enum("kind", TargetKind, TargetKind.LEVEL) or TargetKind.LEVEL
     direction = f.enum("direction", Direction)
     base_period = f.period("base_period")
@@ -370,7 +370,14 @@ def parse_target(f: Fields) -> Target | None:
     if direction is None or not points:
         return None
     return Target(
-        f.text("indicator", True), kind, direction, tuple(points), base_period, f.text("source"), f.text("note")
+        f.text("indicator", True),
+        kind,
+        direction,
+        tuple(points),
+        base_period,
+        f.texts("org_units"),
+        f.text("source"),
+        f.text("note"),
     )
 
 

@@ -205,6 +205,7 @@ def target_document(t: Target) -> dict[str, Any]:
             "kind": t.kind.value,
             "base_period": _key(t.base_period),
             "direction": t.direction.value,
+            "org_units": list(t.org_units),
             "points": points,
             "source": t.source,
             "note": t.note,
