@@ -12,10 +12,14 @@ import polars as pl
 
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import format_value
+from shihyo.core.indicators import IndicatorKind
 from shihyo.core.numbers import to_decimal
 from shihyo.core.periods import parse_period
 from shihyo.core.reconcile import Reconciliation, show, show_like
 from shihyo.core.targets import TargetEvaluation
+
+
+CHANGE_KINDS = {IndicatorKind.YOY_CHANGE, IndicatorKind.CHANGE_VS_BASE, IndicatorKind.POINT_DIFFERENCE}
 
 
 def _names(result: EvaluationResult, lang: str) -> dict[str, tuple[str, str, int]]:
@@ -46,6 +50,7 @@ def indicator_rows(
         ["_order", "org_unit", "fiscal_year", "grain", "index"], descending=[False, False, False, True, False]
     )
     style = result.programme.wareki_style
+    changes = {i.code for i in result.programme.indicators if i.kind in CHANGE_KINDS}
     rows = []
     for code, org_unit, period, fiscal_year, kind, value in frame.select(
         "code", "org_unit", "period", "fiscal_year", "kind", "value"
@@ -63,7 +68,7 @@ def indicator_rows(
                 "kind": kind,
                 "value": f"{exact.normalize():f}",
                 "unit": unit,
-                "display": format_value(exact, unit, decimals, lang),
+                "display": format_value(exact, unit, decimals, lang, signed=code in changes),
             }
         )
     return rows
