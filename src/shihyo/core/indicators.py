@@ -31,6 +31,24 @@ class IndicatorKind(StrEnum):
     EXPRESSION = "expression"
 
 
+class ChartKind(StrEnum):
+    TREND = "trend"  # bars for counts, a line for rates
+    BAR_LINE = "bar_line"  # counts as bars, the indicator as a line on a second axis
+    STACKED = "stacked"  # parts stacked to their whole
+    COMPARISON = "comparison"  # one line per org unit (benchmarks)
+    INDEX_TARGET = "index_target"  # an index against its target path
+
+
+@dataclass(frozen=True)
+class Chart:
+    """How the indicator is drawn (as in the report)."""
+
+    kind: ChartKind
+    bars: str | None = None
+    parts: tuple[str, ...] = ()
+    compare: tuple[str, ...] = ()
+
+
 class ChangeMode(StrEnum):
     ABSOLUTE = "absolute"
     PERCENT = "percent"
@@ -202,6 +220,7 @@ class Indicator:
     description: str = ""
     footnotes: tuple[str, ...] = ()
     note: str = ""
+    chart: Chart | None = None
 
     @property
     def kind(self) -> IndicatorKind:

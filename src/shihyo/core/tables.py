@@ -18,7 +18,6 @@ from shihyo.core.periods import parse_period
 from shihyo.core.reconcile import Reconciliation, show, show_like
 from shihyo.core.targets import TargetEvaluation
 
-
 CHANGE_KINDS = {IndicatorKind.YOY_CHANGE, IndicatorKind.CHANGE_VS_BASE, IndicatorKind.POINT_DIFFERENCE}
 
 

@@ -66,6 +66,7 @@ def _check_indicators(programme: Programme, places: Places) -> list[Problem]:
     problems: list[Problem] = []
     add = problems.append
     known = set(programme.series_by_code()) | set(programme.indicator_by_code())
+    orgs = programme.org_unit_by_code()
     for ind in programme.indicators:
         for operand in ind.operands:
             if operand not in known:
@@ -79,6 +80,27 @@ def _check_indicators(programme: Programme, places: Places) -> list[Problem]:
                         "name a code from series.yaml or indicators.yaml",
                     )
                 )
+        if ind.chart is not None:
+            for code in (*ind.chart.parts, *((ind.chart.bars,) if ind.chart.bars else ())):
+                if code not in known:
+                    add(
+                        places.problem(
+                            ind.code,
+                            f"{ind.code}.chart",
+                            f"グラフの系列「{code}」がありません",
+                            f"the chart's series '{code}' does not exist",
+                        )
+                    )
+            for unit in ind.chart.compare:
+                if unit not in orgs:
+                    add(
+                        places.problem(
+                            ind.code,
+                            f"{ind.code}.chart.compare",
+                            f"組織「{unit}」がありません",
+                            f"there is no org unit '{unit}'",
+                        )
+                    )
         if ind.kind in PERCENT_KINDS and not ind.is_rate:
             add(
                 places.problem(

@@ -13,6 +13,8 @@ from shihyo.core.indicators import (
     BaseSeries,
     ChangeMode,
     ChangeVsBase,
+    Chart,
+    ChartKind,
     Coverage,
     Cumulative,
     Effect,
@@ -53,7 +55,18 @@ from shihyo.core.periods import WarekiStyle
 from shihyo.core.problems import Problem
 from shihyo.io.fields import Fields, list_items
 
-COMMON_INDICATOR_KEYS = ("code", "name", "name_en", "unit", "decimals", "kind", "description", "footnotes", "note")
+COMMON_INDICATOR_KEYS = (
+    "code",
+    "name",
+    "name_en",
+    "unit",
+    "decimals",
+    "kind",
+    "description",
+    "footnotes",
+    "note",
+    "chart",
+)
 KIND_KEYS: dict[IndicatorKind, tuple[str, ...]] = {
     IndicatorKind.VALUE: ("of",),
     IndicatorKind.RATIO: ("numerator", "denominator", "factor"),
@@ -320,6 +333,7 @@ def parse_indicator(f: Fields) -> Indicator | None:
     code, name, unit = f.code(), f.text("name", True), f.text("unit", True)
     decimals = f.integer("decimals", 1)
     formula = parse_formula(f, kind)
+    chart = parse_chart(f.child("chart", f.data["chart"])) if f.has("chart") else None
     if formula is None or not code:
         return None
     return Indicator(
@@ -332,7 +346,22 @@ def parse_indicator(f: Fields) -> Indicator | None:
         f.text("description"),
         f.texts("footnotes"),
         f.text("note"),
+        chart,
     )
+
+
+def parse_chart(f: Fields) -> Chart | None:
+    f.check_keys(("kind", "bars", "parts", "compare"))
+    kind = f.enum("kind", ChartKind)
+    if kind is ChartKind.BAR_LINE and not f.has("bars"):
+        f.problem("bars", "bar_line には棒で描く系列（bars）が必要です", "a bar_line chart needs 'bars' (the counts)")
+    if kind is ChartKind.STACKED and not f.texts("parts"):
+        f.problem("parts", "stacked には積み上げる内訳（parts）が必要です", "a stacked chart needs 'parts'")
+    if kind is ChartKind.COMPARISON and not f.texts("compare"):
+        f.problem("compare", "comparison には比較する組織（compare）が必要です", "a comparison chart needs 'compare'")
+    if kind is None:
+        return None
+    return Chart(kind, f.optional_text("bars"), f.texts("parts"), f.texts("compare"))
 
 
 def parse_target(f: Fields) -> Target | None:

@@ -188,7 +188,15 @@ def indicator_document(i: Indicator) -> dict[str, Any]:
         "decimals": i.decimals,
         "kind": i.kind.value,
     }
-    tail = {"description": i.description, "footnotes": list(i.footnotes), "note": i.note}
+    tail: dict[str, Any] = {"description": i.description, "footnotes": list(i.footnotes), "note": i.note}
+    if i.chart is not None:
+        chart = {
+            "kind": i.chart.kind.value,
+            "bars": i.chart.bars,
+            "parts": list(i.chart.parts),
+            "compare": list(i.chart.compare),
+        }
+        tail["chart"] = _drop_empty(chart)
     return _drop_empty({**head, **formula_fields(i.formula), **tail}, keep=("unit", "decimals"))
 
 

@@ -1,0 +1,146 @@
+"""The roadmap at a glance: for each key indicator its latest value, changes, target status and trend.
+
+Framework-free: the dashboard and the reports render these cards; every number comes from the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from shihyo.core.engine import EvaluationResult
+from shihyo.core.indicators import Indicator
+from shihyo.core.model import OrgUnitKind, Programme
+from shihyo.core.periods import Grain, Period, parse_period
+from shihyo.core.reconcile import Reconciliation, Verdict
+from shihyo.core.targets import Status, TargetEvaluation, latest_evaluation
+
+
+@dataclass(frozen=True)
+class Point:
+    period: Period
+    kind: str  # actual | estimate | plan
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change between two values: in points for rates, in % otherwise."""
+
+    against: Period
+    absolute: Decimal
+    relative: Decimal | None  # % change; None for rates (use points) or a zero base
+    in_points: bool
+
+
+@dataclass(frozen=True)
+class IndicatorCard:
+    indicator: Indicator
+    org_unit: str
+    latest: Point | None  # the latest actual/estimate at or before the selected period
+    plan: Point | None  # the first plan after it, if any
+    previous_year: Change | None
+    vs_base: Change | None
+    target: TargetEvaluation | None
+    trend: tuple[Point, ...]  # yearly values in order, plans included
+    differs: tuple[Reconciliation, ...]  # published figures of this indicator that disagree
+
+    @property
+    def status(self) -> Status:
+        return self.target.status if self.target else Status.NO_TARGET
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.latest is not None and self.latest.kind == "estimate"
+
+
+@dataclass(frozen=True)
+class AreaCards:
+    pillar_code: str
+    pillar_name: str
+    area_code: str
+    area_name: str
+    cards: tuple[IndicatorCard, ...]
+
+
+def main_org_unit(programme: Programme) -> str:
+    """The unit the roadmap is about: the first city (or top) unit that is not a benchmark."""
+    tops = [u for u in programme.org_units if u.parent is None and u.kind is not OrgUnitKind.BENCHMARK]
+    cities = [u for u in tops if u.kind is OrgUnitKind.CITY]
+    chosen = cities or tops or list(programme.org_units)
+    return chosen[0].code if chosen else ""
+
+
+def yearly_points(result: EvaluationResult, code: str, org_unit: str) -> tuple[Point, ...]:
+    return tuple(
+        Point(period, kind, value)
+        for key, kind, value in result.series_of(code, org_unit)
+        if (period := parse_period(key)).grain is Grain.YEAR
+    )
+
+
+def _change(current: Point, earlier: Point | None, in_points: bool) -> Change | None:
+    if earlier is None:
+        return None
+    absolute = current.value - earlier.value
+    relative = None if in_points or earlier.value == 0 else absolute / earlier.value * 100
+    return Change(earlier.period, absolute, relative, in_points)
+
+
+def card(
+    result: EvaluationResult,
+    indicator: Indicator,
+    org_unit: str,
+    period: Period | None,
+    evaluations: tuple[TargetEvaluation, ...],
+    reconciliations: tuple[Reconciliation, ...],
+) -> IndicatorCard:
+    trend = yearly_points(result, indicator.code, org_unit)
+    limit = period.year().fiscal_year if period else None
+    done = [p for p in trend if p.kind != "plan" and (limit is None or p.period.fiscal_year <= limit)]
+    latest = done[-1] if done else None
+    plan = None
+    if latest is not None:
+        plan = next((p for p in trend if p.kind == "plan" and p.period.fiscal_year > latest.period.fiscal_year), None)
+    previous = next((p for p in done if latest and p.period.fiscal_year == latest.period.fiscal_year - 1), None)
+    base_period = result.programme.base_period
+    base = next((p for p in trend if base_period and p.period == base_period), None)
+    in_points = indicator.is_rate
+    return IndicatorCard(
+        indicator=indicator,
+        org_unit=org_unit,
+        latest=latest,
+        plan=plan,
+        previous_year=_change(latest, previous, in_points) if latest else None,
+        vs_base=_change(latest, base, in_points) if latest and base and base is not latest else None,
+        target=latest_evaluation(evaluations, indicator.code, org_unit, latest.period) if latest else None,
+        trend=trend,
+        differs=tuple(
+            r
+            for r in reconciliations
+            if r.code == indicator.code and r.org_unit == org_unit and r.verdict is Verdict.DIFFERS
+        ),
+    )
+
+
+def overview(
+    result: EvaluationResult,
+    evaluations: tuple[TargetEvaluation, ...],
+    reconciliations: tuple[Reconciliation, ...],
+    period: Period | None = None,
+    org_unit: str | None = None,
+) -> tuple[AreaCards, ...]:
+    """Key indicator cards grouped by pillar and area, in roadmap order."""
+    programme = result.programme
+    unit = org_unit or main_org_unit(programme)
+    indicators = programme.indicator_by_code()
+    groups = []
+    for pillar in programme.pillars:
+        for area in pillar.areas:
+            cards = tuple(
+                card(result, indicators[code], unit, period, evaluations, reconciliations)
+                for code in area.indicators
+                if code in indicators
+            )
+            groups.append(AreaCards(pillar.code, pillar.name, area.code, area.name, cards))
+    return tuple(groups)
