@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/shihyo
+PORT ?= 8000
 export SHIHYO_HOME ?= var
 
-.PHONY: install demo test lint typecheck pytest pytest-postgres lock bench clean
+.PHONY: install demo test lint typecheck pytest pytest-postgres lock bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +20,13 @@ $(STAMP): $(BIN)/python requirements/dev.txt pyproject.toml
 
 install: $(STAMP)
 
-## demo: load the bundled Kobe roadmap into the embedded database, compute and reconcile it
+## demo: load the bundled Kobe roadmap into the embedded database, reconcile it, serve the dashboard
 demo: install
 	$(BIN)/shihyo load examples/kobe --reason "make demo"
-	$(BIN)/shihyo compute --period R3 --org-unit kobe
 	$(BIN)/shihyo reconcile
 	$(BIN)/shihyo targets
-	@echo "database: $(SHIHYO_HOME)/shihyo.sqlite3 — try: $(BIN)/shihyo compute --format csv"
+	@echo "database: $(SHIHYO_HOME)/shihyo.sqlite3 — also try: $(BIN)/shihyo compute --period R3"
+	$(BIN)/shihyo serve --host 127.0.0.1 --port $(PORT)
 
 ## test: lint, type-check, then the test suite on SQLite and on PostgreSQL
 test: install lint typecheck pytest pytest-postgres
@@ -47,6 +48,11 @@ lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
 		--no-header -o requirements/dev.txt pyproject.toml
+
+## messages: refresh the Japanese translation catalogue after changing UI text (needs GNU gettext)
+messages: install
+	cd src/shihyo && DJANGO_SETTINGS_MODULE=shihyo.web.settings ../../$(BIN)/django-admin makemessages -l ja --no-location --no-obsolete
+	cd src/shihyo && DJANGO_SETTINGS_MODULE=shihyo.web.settings ../../$(BIN)/django-admin compilemessages
 
 bench: install
 	$(BIN)/python bench/engine_vs_duckdb.py

@@ -415,6 +415,22 @@ def history(
     )
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    threads: Annotated[int, typer.Option("--threads", help="Worker threads.")] = 8,
+) -> None:
+    """Serve the dashboard with waitress (a production WSGI server that also runs on Windows)."""
+    from waitress import serve as waitress_serve
+
+    _setup_django()
+    from shihyo.web.wsgi import application
+
+    out.print(f"shihyo dashboard: http://{host}:{port}/  (Ctrl+C to stop)", highlight=False)
+    waitress_serve(application, host=host, port=port, threads=threads, ident="shihyo")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     command: Callable[..., Any] = typer.main.get_command(app)
     command(args=list(argv) if argv is not None else None, prog_name="shihyo")

@@ -54,7 +54,7 @@ def _axis_format(indicator_unit: str, decimals: int) -> str:
 
 def _base(title: str, lang: str, rows: list[dict[str, Any]], description: str) -> dict[str, Any]:
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "description": description,
         "title": {"text": title, "anchor": "start", "fontSize": 16},
         "width": "container",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
 
@@ -131,7 +131,7 @@ def revisions_frame(items: Iterable[Observation | Revision]) -> pl.DataFrame:
             obs = item.observation
             value = float(obs.value) if obs is not None else None
             text = obs.text if obs is not None else None
-            rows.append((code, org, period, kind, source, value, text, item.recorded_at, obs is None))
+            rows.append((code, org, period, kind, source, value, text, naive_utc(item.recorded_at), obs is None))
         else:
             rows.append(
                 (
@@ -166,10 +166,18 @@ def evaluate(request: EvaluationRequest) -> EvaluationResult:
     return EvaluationResult(programme=programme, as_of=request.as_of, values=values, reported=reported)
 
 
+def naive_utc(moment: datetime | None) -> datetime | None:
+    """Revision times are compared in UTC without a zone (the frame's recorded_at column)."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def _as_of(revisions: pl.DataFrame, as_of: datetime | None) -> pl.DataFrame:
     frame = revisions
     if as_of is not None:
-        frame = frame.filter(pl.col("recorded_at").is_null() | (pl.col("recorded_at") <= as_of))
+        moment = naive_utc(as_of)
+        frame = frame.filter(pl.col("recorded_at").is_null() | (pl.col("recorded_at") <= moment))
     keys = ["code", "org_unit", "period", "kind", "source"]
     frame = frame.with_row_index("_order").sort(["recorded_at", "_order"], nulls_last=False)
     latest = frame.group_by(keys, maintain_order=True).last()

@@ -1,5 +1,8 @@
-"""URL routes; the dashboard and API add theirs here."""
+"""URL routes: the dashboard at the root, language switching under /i18n/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shihyo.web.dashboard.urls")),
+]

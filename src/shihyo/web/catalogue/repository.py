@@ -22,6 +22,10 @@ from shihyo.web.catalogue import models
 Key = tuple[str, str, str, str, str]
 
 
+class NothingLoaded(UserError):
+    """No programme is stored yet."""
+
+
 @dataclass(frozen=True)
 class SaveSummary:
     programme: str
@@ -140,7 +144,7 @@ def resolve_programme(code: str | None) -> str:
             )
         return code
     if not codes:
-        raise UserError(
+        raise NothingLoaded(
             "no programme is loaded yet: run `shihyo load examples/kobe` first",
             "まだプログラムが読み込まれていません。先に `shihyo load examples/kobe` を実行してください",
         )

@@ -1,0 +1,1 @@
+"""The public dashboard: overview, indicator pages, roadmap, organisation and the summary table."""

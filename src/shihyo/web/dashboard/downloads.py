@@ -1,0 +1,108 @@
+"""Downloads of an indicator: data as CSV (UTF-8 with BOM) or XLSX, the chart as SVG or PNG."""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import cache
+from typing import Any
+
+import vl_convert
+from django.http import Http404, HttpResponse
+
+from shihyo.core.charts import chart_spec
+from shihyo.core.indicators import Indicator
+from shihyo.core.overview import main_org_unit
+from shihyo.core.tables import indicator_rows
+from shihyo.fonts import japanese_font_files
+from shihyo.web.dashboard.services import DashboardState
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = ["indicator", "name", "org_unit", "period", "period_label", "fiscal_year", "kind", "value", "unit", "display"]
+
+
+def neutralise(text: str) -> str:
+    """Keep a spreadsheet from reading a cell as a formula."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+@cache
+def vega_bundle() -> str:
+    return vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;")
+
+
+@cache
+def _fonts_registered() -> bool:
+    folders = {str(path.parent) for path in japanese_font_files()}
+    for folder in sorted(folders):
+        vl_convert.register_font_directory(folder)
+    return bool(folders)
+
+
+def _rows(state: DashboardState, indicator: Indicator, lang: str) -> list[dict[str, Any]]:
+    return indicator_rows(state.result, lang, codes=[indicator.code])
+
+
+def _attachment(body: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def download(state: DashboardState, indicator: Indicator, fmt: str, lang: str) -> HttpResponse:
+    name = f"{indicator.code}"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        for row in _rows(state, indicator, lang):
+            writer.writerow({k: neutralise(str(v)) if k not in ("value", "fiscal_year") else v for k, v in row.items()})
+        return _attachment(("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
+    if fmt == "xlsx":
+        return _attachment(
+            _xlsx(state, indicator, lang),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{name}.xlsx",
+        )
+    if fmt in ("svg", "png"):
+        spec = chart_spec(state.result, indicator, main_org_unit(state.result.programme), lang)
+        spec["width"] = 720
+        _fonts_registered()
+        if fmt == "svg":
+            return _attachment(vl_convert.vegalite_to_svg(spec), "image/svg+xml", f"{name}.svg")
+        return _attachment(vl_convert.vegalite_to_png(spec, scale=2), "image/png", f"{name}.png")
+    raise Http404(fmt)
+
+
+def _xlsx(state: DashboardState, indicator: Indicator, lang: str) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet(indicator.code[:31])
+    bold = book.add_format({"bold": True, "bg_color": "#e8f1fe", "border": 1})
+    decimals = max(indicator.decimals, 0)
+    number = book.add_format(
+        {
+            "num_format": ("#,##0" + ("." + "0" * decimals if decimals else ""))
+            + ';"▲"'
+            + ("#,##0" + ("." + "0" * decimals if decimals else "")),
+            "border": 1,
+        }
+    )
+    text = book.add_format({"border": 1})
+    headers = ["period_label", "kind", "value", "unit", "name"]
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, header, bold)
+    for r, row in enumerate(_rows(state, indicator, lang), start=1):
+        sheet.write_string(r, 0, neutralise(str(row["period_label"])), text)
+        sheet.write_string(r, 1, str(row["kind"]), text)
+        sheet.write_number(r, 2, float(row["value"]), number)
+        sheet.write_string(r, 3, neutralise(str(row["unit"])), text)
+        sheet.write_string(r, 4, neutralise(str(row["name"])), text)
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, 1, 12)
+    sheet.set_column(2, 2, 16)
+    sheet.set_column(4, 4, 40)
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,220 @@
+"""What the pages show, assembled from the evaluation (every number from the engine's result)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+import polars as pl
+
+from shihyo.core.formatting import format_value
+from shihyo.core.indicators import Indicator
+from shihyo.core.model import OrgUnit, Programme
+from shihyo.core.numbers import to_decimal
+from shihyo.core.overview import AreaCards, Point, main_org_unit, yearly_points
+from shihyo.core.periods import Grain, Period, parse_period
+from shihyo.core.targets import Status, target_levels
+from shihyo.web.catalogue import models
+from shihyo.web.dashboard.services import DashboardState
+
+
+def available_periods(state: DashboardState) -> list[Period]:
+    """Fiscal years and halves that have figures, oldest first."""
+    keys = state.result.values.get_column("period").unique().to_list()
+    periods = {parse_period(k) for k in keys}
+    return sorted(p for p in periods if p.grain in (Grain.YEAR, Grain.HALF))
+
+
+def query_string(params: Mapping[str, str]) -> str:
+    """The period and as-of parameters to carry over to the next page."""
+    kept = {k: params[k] for k in ("period", "as_of") if params.get(k)}
+    return f"?{urlencode(kept)}" if kept else ""
+
+
+def status_counts(groups: tuple[AreaCards, ...]) -> dict[str, int]:
+    counts = Counter(c.status.value for g in groups for c in g.cards)
+    return {s.value: counts.get(s.value, 0) for s in Status}
+
+
+def names(programme: Programme, lang: str) -> dict[str, str]:
+    en = lang == "en"
+    found = {s.code: (s.name_en or s.name) if en else s.name for s in programme.series}
+    found.update({i.code: (i.name_en or i.name) if en else i.name for i in programme.indicators})
+    return found
+
+
+@dataclass(frozen=True)
+class YearRow:
+    point: Point
+    target: Decimal | None
+
+
+def year_rows(state: DashboardState, indicator: Indicator, org_unit: str) -> list[YearRow]:
+    """The year-by-year table: every value of the indicator and the target set for that year."""
+    targets: dict[int, Decimal] = {}
+    for target in state.result.programme.targets_of(indicator.code):
+        for point in target_levels(target, state.result, org_unit) or ():
+            targets[point.period.fiscal_year] = point.value
+    rows = [
+        YearRow(p, targets.pop(p.period.fiscal_year, None))
+        for p in yearly_points(state.result, indicator.code, org_unit)
+    ]
+    return rows + [
+        YearRow(Point(Period(Grain.YEAR, year, 0), "target", value), value) for year, value in sorted(targets.items())
+    ]
+
+
+@dataclass(frozen=True)
+class InputChange:
+    recorded_at: Any
+    code: str
+    name: str
+    period: Period
+    kind: str
+    old: str
+    new: str
+    recorded_by: str
+    reason: str
+
+
+def input_history(state: DashboardState, indicator: Indicator, org_unit: str, limit: int = 60) -> list[InputChange]:
+    """Revisions of the raw series this indicator is computed from (newest first)."""
+    programme = state.result.programme
+    series = programme.series_by_code()
+    indicators = programme.indicator_by_code()
+    inputs: set[str] = set()
+    todo = [indicator.code]
+    while todo:
+        code = todo.pop()
+        if code in series:
+            inputs.add(code)
+        elif code in indicators:
+            todo.extend(indicators[code].operands)
+    rows = models.ObservationRevision.objects.filter(
+        programme__code=programme.code, code__in=sorted(inputs), org_unit=org_unit
+    ).exclude(kind="reported")
+    if state.stored.as_of is not None:
+        rows = rows.filter(recorded_at__lte=state.stored.as_of)
+    previous: dict[tuple[str, str, str, str], str] = {}
+    changes = []
+    label = names(programme, "ja")
+    for row in rows.order_by("recorded_at", "id"):
+        key = (row.code, row.period, row.kind, row.source)
+        new = row.text if row.value is not None else "―"
+        changes.append(
+            InputChange(
+                row.recorded_at,
+                row.code,
+                label.get(row.code, row.code),
+                parse_period(row.period),
+                row.kind,
+                previous.get(key, ""),
+                new,
+                row.recorded_by,
+                row.reason,
+            )
+        )
+        previous[key] = new
+    return list(reversed(changes))[:limit]
+
+
+@dataclass
+class OrgNode:
+    unit: OrgUnit
+    children: list[OrgNode] = field(default_factory=list)
+
+
+def org_tree(programme: Programme) -> list[OrgNode]:
+    nodes = {u.code: OrgNode(u) for u in programme.org_units}
+    roots = []
+    for unit in programme.org_units:
+        if unit.parent and unit.parent in nodes:
+            nodes[unit.parent].children.append(nodes[unit.code])
+        else:
+            roots.append(nodes[unit.code])
+    return roots
+
+
+def summary_years(state: DashboardState) -> list[Period]:
+    return [p for p in available_periods(state) if p.grain is Grain.YEAR]
+
+
+@dataclass(frozen=True)
+class SummaryCell:
+    text: str
+    kind: str  # actual | estimate | plan | "" (no value)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    code: str
+    name: str
+    unit: str
+    is_indicator: bool
+    depth: int  # 1 for a part of the row above
+    relation: str  # "breakdown" (内訳) | "of_which" (うち) | ""
+    cells: list[SummaryCell]
+
+
+@dataclass(frozen=True)
+class SummarySection:
+    title: str
+    rows: list[SummaryRow]
+
+
+def summary_sections(state: DashboardState, years: list[Period], lang: str) -> list[SummarySection]:
+    """主要指標一覧表: each area's key indicators with the series they are built from, years as columns."""
+    result = state.result
+    programme = result.programme
+    unit = main_org_unit(programme)
+    frame = result.values.filter(pl.col("org_unit") == unit).filter(pl.col("grain") == Grain.YEAR.value)
+    cells: dict[tuple[str, int], tuple[float, str]] = {
+        (code, year): (value, kind)
+        for code, year, value, kind in frame.select("code", "fiscal_year", "value", "kind").iter_rows()
+    }
+    indicators = programme.indicator_by_code()
+    series = programme.series_by_code()
+    label = names(programme, lang)
+
+    def row(code: str, depth: int = 0) -> SummaryRow:
+        decimals, unit_text = (
+            (indicators[code].decimals, indicators[code].unit)
+            if code in indicators
+            else (series[code].decimals, series[code].unit)
+        )
+        out = []
+        for year in years:
+            found = cells.get((code, year.fiscal_year))
+            if found is None:
+                out.append(SummaryCell("―", ""))
+            else:
+                out.append(SummaryCell(format_value(to_decimal(found[0]), unit_text, decimals, lang), found[1]))
+        relation = series[code].relation if code in series and depth else None
+        return SummaryRow(
+            code, label.get(code, code), unit_text, code in indicators, depth, relation.value if relation else "", out
+        )
+
+    parts_of: dict[str, list[str]] = {}
+    for s in programme.series:
+        if s.part_of:
+            parts_of.setdefault(s.part_of, []).append(s.code)
+    sections = []
+    shown: set[str] = set()
+    for pillar in programme.pillars:
+        for area in pillar.areas:
+            rows = []
+            for code in area.indicators:
+                rows.append(row(code, 0))
+                shown.add(code)
+                for part in parts_of.get(code, []):
+                    rows.append(row(part, 1))
+                    shown.add(part)
+            sections.append(SummarySection(f"{pillar.name} — {area.name}", rows))
+    others = [row(i.code, 0) for i in programme.indicators if i.code not in shown]
+    if others:
+        sections.append(SummarySection("その他の指標" if lang == "ja" else "Other indicators", others))
+    return sections

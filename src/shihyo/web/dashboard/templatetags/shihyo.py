@@ -1,0 +1,108 @@
+"""Template filters that format the engine's numbers the Japanese (or English) way."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from shihyo.core.formatting import format_value
+from shihyo.core.indicators import Indicator
+from shihyo.core.model import Programme
+from shihyo.core.overview import Change, Point
+from shihyo.core.periods import Period
+
+register = template.Library()
+
+
+def lang() -> str:
+    return "en" if (get_language() or "ja").startswith("en") else "ja"
+
+
+@register.filter
+def value_of(value: Decimal | None, indicator: Indicator) -> str:
+    if value is None:
+        return "―"
+    return format_value(value, indicator.unit, indicator.decimals, lang())
+
+
+@register.filter
+def margin_of(value: Decimal, indicator: Indicator) -> str:
+    """How far past (+) or short of (−) a target: in points for rates."""
+    unit = "ポイント" if indicator.is_rate else indicator.unit
+    return format_value(value, unit, indicator.decimals, lang(), signed=True)
+
+
+@register.filter
+def wareki(period: Period | None, programme: Programme) -> str:
+    return period.label(programme.wareki_style, lang()) if isinstance(period, Period) else ""
+
+
+@register.filter
+def change_text(change: Change | None, indicator: Indicator) -> str:
+    """`+16.2ポイント`, or `▲48,533件（▲2.3%）` for counts."""
+    if change is None:
+        return "―"
+    if change.in_points:
+        return format_value(change.absolute, "ポイント", indicator.decimals, lang())
+    text = format_value(change.absolute, indicator.unit, indicator.decimals, lang(), signed=True)
+    if change.relative is None:
+        return text
+    return f"{text}（{format_value(change.relative, '%', 1, lang(), signed=True)}）"
+
+
+@register.filter
+def indicator_name(indicator: Indicator) -> str:
+    return indicator.name_en or indicator.name if lang() == "en" else indicator.name
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return {"actual": _("actual"), "estimate": _("estimate"), "plan": _("plan"), "target": _("target")}.get(kind, kind)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return {
+        "achieved": _("Achieved"),
+        "on_track": _("On track"),
+        "behind": _("Behind"),
+        "no_target": _("No target"),
+    }.get(str(status), str(status))
+
+
+@register.simple_tag
+def sparkline(points: tuple[Point, ...], width: int = 120, height: int = 32) -> SafeString:
+    """A small trend line as inline SVG; decorative (the numbers are on the page as text)."""
+    values = [float(p.value) for p in points]
+    if len(values) < 2:
+        return mark_safe("")
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = (width - 8) / (len(values) - 1)
+    coords = [(4 + i * step, height - 4 - (v - low) / span * (height - 8)) for i, v in enumerate(values)]
+    actual = [c for c, p in zip(coords, points, strict=True) if p.kind != "plan"]
+    plan = [c for c, p in zip(coords, points, strict=True) if p.kind == "plan"]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in actual)
+    dots = format_html_join(
+        "", '<circle cx="{}" cy="{}" r="2.5" class="spark-plan"/>', ((f"{x:.1f}", f"{y:.1f}") for x, y in plan)
+    )
+    return format_html(
+        '<svg class="sparkline" width="{}" height="{}" viewBox="0 0 {} {}" aria-hidden="true" focusable="false">'
+        '<polyline points="{}" class="spark-line"/>{}</svg>',
+        width,
+        height,
+        width,
+        height,
+        line,
+        dots,
+    )
+
+
+@register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key)

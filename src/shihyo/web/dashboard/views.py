@@ -1,0 +1,168 @@
+"""Thin views: read the request, ask `services.current_state` for the evaluation, render."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from shihyo.core.charts import chart_spec
+from shihyo.core.indicators import describe
+from shihyo.core.overview import card, main_org_unit, overview
+from shihyo.core.periods import Period, PeriodParseError, parse_period
+from shihyo.core.problems import UserError
+from shihyo.core.reconcile import Verdict
+from shihyo.web.catalogue.repository import NothingLoaded
+from shihyo.web.dashboard import downloads, pages
+from shihyo.web.dashboard.services import DashboardState, current_state
+from shihyo.web.dashboard.templatetags.shihyo import lang
+
+TZ = ZoneInfo("Asia/Tokyo")
+
+
+class BadRequest(UserError):
+    """A query parameter the dashboard cannot use."""
+
+
+def _as_of(request: HttpRequest) -> datetime | None:
+    text = request.GET.get("as_of", "").strip()
+    if not text:
+        return None
+    try:
+        day = datetime.fromisoformat(text).date()
+    except ValueError:
+        raise BadRequest(
+            f"as_of '{text}' is not a date (YYYY-MM-DD)", f"基準日「{text}」を日付として読めません（例: 2022-07-01）"
+        ) from None
+    return datetime.combine(day, time.max, tzinfo=TZ)
+
+
+def _period(request: HttpRequest, state: DashboardState) -> Period | None:
+    text = request.GET.get("period", "").strip()
+    if not text:
+        return state.result.programme.report_period
+    try:
+        period = parse_period(text)
+    except PeriodParseError as exc:
+        raise BadRequest(exc.message_en, exc.message_ja) from None
+    if period not in pages.available_periods(state):
+        raise BadRequest(f"there are no figures for {text}", f"{text} の数値はありません")
+    return period
+
+
+def _common(request: HttpRequest) -> tuple[DashboardState, dict[str, Any]]:
+    as_of = _as_of(request)
+    state = current_state(request.GET.get("programme") or None, as_of)
+    period = _period(request, state)
+    context = {
+        "programme": state.result.programme,
+        "state": state,
+        "period": period,
+        "periods": pages.available_periods(state),
+        "as_of": request.GET.get("as_of", ""),
+        "lang": lang(),
+        "query": pages.query_string(request.GET),
+    }
+    return state, context
+
+
+def error_page(request: HttpRequest, error: UserError, status: int) -> HttpResponse:
+    return render(request, "dashboard/error.html", {"message": error.render(lang())}, status=status)
+
+
+def _guard(view: Any) -> Any:
+    """Turn user errors into a readable page: 400 for bad parameters, 503 before anything is loaded."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response: HttpResponse = view(request, *args, **kwargs)
+        except NothingLoaded as exc:
+            return error_page(request, exc, 503)
+        except UserError as exc:
+            return error_page(request, exc, 400)
+        return response
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return require_GET(wrapped)
+
+
+@_guard
+def overview_page(request: HttpRequest) -> HttpResponse:
+    state, context = _common(request)
+    groups = overview(state.result, state.evaluations, state.reconciliations, context["period"])
+    context.update(groups=groups, counts=pages.status_counts(groups), title=_("Overview"))
+    return render(request, "dashboard/overview.html", context)
+
+
+@_guard
+def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
+    state, context = _common(request)
+    programme = state.result.programme
+    indicator = programme.indicator_by_code().get(code)
+    if indicator is None:
+        raise Http404(code)
+    unit = main_org_unit(programme)
+    the_card = card(state.result, indicator, unit, context["period"], state.evaluations, state.reconciliations)
+    names = pages.names(programme, lang())
+    context.update(
+        title=indicator.name_en or indicator.name if lang() == "en" else indicator.name,
+        indicator=indicator,
+        card=the_card,
+        spec=chart_spec(state.result, indicator, unit, lang()),
+        rows=pages.year_rows(state, indicator, unit),
+        formula=describe(indicator.formula, names, lang()),
+        inputs=pages.input_history(state, indicator, unit),
+        reconciliations=[r for r in state.reconciliations if r.code == code],
+        differs=Verdict.DIFFERS,
+        targets=programme.targets_of(code),
+    )
+    return render(request, "dashboard/indicator.html", context)
+
+
+@_guard
+def roadmap_page(request: HttpRequest) -> HttpResponse:
+    state, context = _common(request)
+    context.update(
+        title=_("Roadmap"),
+        indicators=state.result.programme.indicator_by_code(),
+        teams={t.code: t for t in state.result.programme.teams},
+    )
+    return render(request, "dashboard/roadmap.html", context)
+
+
+@_guard
+def organisation_page(request: HttpRequest) -> HttpResponse:
+    state, context = _common(request)
+    context.update(title=_("Organisation"), tree=pages.org_tree(state.result.programme))
+    return render(request, "dashboard/organisation.html", context)
+
+
+@_guard
+def summary_page(request: HttpRequest) -> HttpResponse:
+    state, context = _common(request)
+    years = pages.summary_years(state)
+    context.update(title=_("Summary table"), years=years, sections=pages.summary_sections(state, years, lang()))
+    return render(request, "dashboard/summary.html", context)
+
+
+@_guard
+def indicator_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    state, _context = _common(request)
+    indicator = state.result.programme.indicator_by_code().get(code)
+    if indicator is None:
+        raise Http404(code)
+    return downloads.download(state, indicator, fmt, lang())
+
+
+@require_GET
+def vega_bundle(request: HttpRequest) -> HttpResponse:
+    """vega, vega-lite and vega-embed, served from the installed vl-convert package (no CDN)."""
+    response = HttpResponse(downloads.vega_bundle(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
