@@ -118,3 +118,24 @@ def test_overtime_rebounds_after_four_years_and_the_720_hour_count_rises_two_yea
     assert rebound.reversal_after == 4 and rebound.uses_reported  # 4年ぶりに増加 (H29's decrease is published only)
     rising = streak(result, "overtime_720", "kobe", fiscal_year(2021))
     assert rising is not None and rising.trend is Trend.INCREASE and rising.years == 2  # 2年連続で増加
+
+
+def test_highlights_reproduce_the_reports_sentences(result: EvaluationResult, golden: Golden) -> None:
+    from shihyo.core.highlights import effect_highlights, highlights_for, largest_change
+    from shihyo.core.overview import overview
+
+    groups = overview(result, evaluate_targets(result), reconcile(result), fiscal_year(2021))
+    cards = [c for g in groups for c in g.cards]
+    found = [h for c in cards for h in highlights_for(c, result)]
+    found += largest_change(cards, result) + effect_highlights(result, "kobe", fiscal_year(2021))
+    text = "\n".join(f"{h.rule}\t{h.code}\t{h.text_ja}\t{h.text_en}" for h in found) + "\n"
+    golden("kobe_highlights.tsv", text)
+    japanese = "\n".join(h.text_ja for h in found)
+    assert "4年ぶりに増加" in japanese  # 平均超過時間は…4年ぶりにリバウンド
+    assert "年720時間超過者数はR3年度に220人となり、2年連続で増加" in japanese
+    assert "目標▲29.4%を14.7ポイント上回りました" in japanese  # 目標を14.7％超過 — in points
+    assert "（2年前倒し）" in japanese
+    assert "R6年度の目標（30.0%）を既に達成" in japanese and "6.8ポイント上回りました" in japanese
+    for h in found:  # every sentence is traceable to the engine's figures
+        for f in h.figures:
+            assert result.value(f.code, f.org_unit, f.period) == f.value

@@ -1,0 +1,211 @@
+"""Highlight sentences written by rules from the evaluation, in Japanese and English.
+
+Each highlight keeps the figures it was written from (code, org unit, period, value), so every sentence
+can be traced to the engine's numbers. Differences of rates are written in points (ポイント).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from shihyo.core.engine import EvaluationResult
+from shihyo.core.formatting import format_value
+from shihyo.core.indicators import Effect, Indicator, IndicatorKind
+from shihyo.core.overview import IndicatorCard
+from shihyo.core.periods import Period
+from shihyo.core.targets import Status, Trend, streak
+
+
+@dataclass(frozen=True)
+class Figure:
+    code: str
+    org_unit: str
+    period: Period
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Highlight:
+    rule: str  # target_exceeded | ahead_of_schedule | behind_target | rebound | streak | largest_change | effect
+    code: str
+    text_ja: str
+    text_en: str
+    figures: tuple[Figure, ...]
+
+    def text(self, lang: str) -> str:
+        return self.text_en if lang == "en" else self.text_ja
+
+
+def _name(indicator: Indicator, lang: str) -> str:
+    return (indicator.name_en or indicator.name) if lang == "en" else indicator.name
+
+
+def _v(value: Decimal, indicator: Indicator, lang: str, signed: bool = False) -> str:
+    return format_value(value, indicator.unit, indicator.decimals, lang, signed=signed)
+
+
+def _gap(value: Decimal, indicator: Indicator, lang: str) -> str:
+    """A margin: in points for rates, else in the indicator's unit; always unsigned (the words say which way)."""
+    unit = "ポイント" if indicator.is_rate else indicator.unit
+    if unit == "ポイント":
+        return format_value(abs(value), unit, indicator.decimals, lang).lstrip("+")
+    return format_value(abs(value), unit, indicator.decimals, lang)
+
+
+def target_highlights(card: IndicatorCard, result: EvaluationResult) -> list[Highlight]:
+    e = card.target
+    if e is None or card.latest is None:
+        return []
+    ind, style = card.indicator, result.programme.wareki_style
+    p, tp = e.period.label(style, "ja"), e.compared_period.label(style, "ja")
+    pe, tpe = e.period.label(style, "en"), e.compared_period.label(style, "en")
+    figures = (Figure(ind.code, card.org_unit, e.period, e.value),)
+    out = []
+    if e.years_ahead > 0 and e.met_final:
+        fp, fpe = e.final.period.label(style, "ja"), e.final.period.label(style, "en")
+        out.append(
+            Highlight(
+                "ahead_of_schedule",
+                ind.code,
+                f"{_name(ind, 'ja')}は{p}年度に{_v(e.value, ind, 'ja')}となり、{fp}年度の目標"
+                f"（{_v(e.final.value, ind, 'ja')}）を既に達成しました（{e.years_ahead}年前倒し）。",
+                f"{_name(ind, 'en')} reached {_v(e.value, ind, 'en')} in {pe}, already meeting the {fpe} target "
+                f"({_v(e.final.value, ind, 'en')}): {e.years_ahead} year{'s' if e.years_ahead > 1 else ''} ahead of "
+                "schedule.",
+                figures,
+            )
+        )
+    if e.status is Status.ACHIEVED and e.margin > 0:
+        out.append(
+            Highlight(
+                "target_exceeded",
+                ind.code,
+                f"{p}年度の{_name(ind, 'ja')}は{_v(e.value, ind, 'ja')}で、"
+                f"{tp}年度の目標{_v(e.compared_with, ind, 'ja')}を{_gap(e.margin, ind, 'ja')}上回りました。",
+                f"{_name(ind, 'en')} was {_v(e.value, ind, 'en')} in {pe}, {_gap(e.margin, ind, 'en')} better than the "
+                f"{tpe} target of {_v(e.compared_with, ind, 'en')}.",
+                figures,
+            )
+        )
+    elif e.status is Status.BEHIND:
+        out.append(
+            Highlight(
+                "behind_target",
+                ind.code,
+                f"{p}年度の{_name(ind, 'ja')}は{_v(e.value, ind, 'ja')}で、目標{_v(e.compared_with, ind, 'ja')}"
+                f"に{_gap(e.margin, ind, 'ja')}届いていません。",
+                f"{_name(ind, 'en')} was {_v(e.value, ind, 'en')} in {pe}, {_gap(e.margin, ind, 'en')} short of the "
+                f"target of {_v(e.compared_with, ind, 'en')}.",
+                figures,
+            )
+        )
+    return out
+
+
+def trend_highlights(card: IndicatorCard, result: EvaluationResult, change_code: str | None) -> list[Highlight]:
+    if card.latest is None:
+        return []
+    ind = card.indicator
+    s = streak(result, ind.code, card.org_unit, card.latest.period, change_code)
+    if s is None or s.trend is Trend.FLAT:
+        return []
+    style = result.programme.wareki_style
+    figures = (Figure(ind.code, card.org_unit, card.latest.period, card.latest.value),)
+    up_ja, up_en = ("増加", "rose") if s.trend is Trend.INCREASE else ("減少", "fell")
+    p, pe = card.latest.period.label(style, "ja"), card.latest.period.label(style, "en")
+    if s.reversal_after >= 2 and s.years == 1:
+        return [
+            Highlight(
+                "rebound",
+                ind.code,
+                f"{_name(ind, 'ja')}は{p}年度に{_v(card.latest.value, ind, 'ja')}となり、"
+                f"{s.reversal_after}年ぶりに{up_ja}しました。",
+                f"{_name(ind, 'en')} {up_en} to {_v(card.latest.value, ind, 'en')} in {pe}, the first time in "
+                f"{s.reversal_after} years.",
+                figures,
+            )
+        ]
+    if s.years >= 2:
+        return [
+            Highlight(
+                "streak",
+                ind.code,
+                f"{_name(ind, 'ja')}は{p}年度に{_v(card.latest.value, ind, 'ja')}となり、"
+                f"{s.years}年連続で{up_ja}しました。",
+                f"{_name(ind, 'en')} {up_en} for {s.years} years in a row, "
+                f"to {_v(card.latest.value, ind, 'en')} in {pe}.",
+                figures,
+            )
+        ]
+    return []
+
+
+def largest_change(cards: list[IndicatorCard], result: EvaluationResult) -> list[Highlight]:
+    """The key indicator (not a rate) whose value changed most, in %, from the previous year."""
+    moved = [c for c in cards if c.previous_year and c.previous_year.relative is not None and c.latest]
+    if not moved:
+        return []
+    best = max(moved, key=lambda c: abs(c.previous_year.relative or 0) if c.previous_year else 0)
+    change, latest, ind = best.previous_year, best.latest, best.indicator
+    assert change is not None and change.relative is not None and latest is not None
+    style = result.programme.wareki_style
+    p, pe = latest.period.label(style, "ja"), latest.period.label(style, "en")
+    pct_ja = format_value(change.relative, "%", 1, "ja", signed=True)
+    pct_en = format_value(change.relative, "%", 1, "en", signed=True)
+    return [
+        Highlight(
+            "largest_change",
+            ind.code,
+            f"{p}年度に前年度から最も大きく変化した主要指標は{_name(ind, 'ja')}で、"
+            f"{_v(change.absolute, ind, 'ja', signed=True)}（{pct_ja}）でした。",
+            f"The key indicator that changed most in {pe} was {_name(ind, 'en')}: "
+            f"{_v(change.absolute, ind, 'en', signed=True)} ({pct_en}) on the previous year.",
+            (Figure(ind.code, best.org_unit, latest.period, latest.value),),
+        )
+    ]
+
+
+def effect_highlights(result: EvaluationResult, org_unit: str, period: Period) -> list[Highlight]:
+    """Effects of a change: the change × a constant (e.g. calls saved × 5 minutes → hours)."""
+    programme = result.programme
+    indicators = programme.indicator_by_code()
+    style = programme.wareki_style
+    out = []
+    for ind in programme.indicators:
+        if ind.kind is not IndicatorKind.EFFECT or not isinstance(ind.formula, Effect):
+            continue
+        source = indicators.get(ind.formula.of)
+        value = result.value(ind.code, org_unit, period)
+        change = result.value(ind.formula.of, org_unit, period)
+        if source is None or value is None or change is None:
+            continue
+        f = ind.formula
+        factor = f"× {abs(f.factor)}" + ("" if f.divisor == 1 else f" ÷ {f.divisor}")
+        out.append(
+            Highlight(
+                "effect",
+                ind.code,
+                f"{period.label(style, 'ja')}年度の{_name(source, 'ja')}{_v(change, source, 'ja', signed=True)}"
+                f"（{factor}）は、{_name(ind, 'ja')}{_v(value, ind, 'ja')}に相当します。",
+                f"In {period.label(style, 'en')}, {_name(source, 'en')} of {_v(change, source, 'en', signed=True)} "
+                f"({factor}) amounts to {_name(ind, 'en')} of {_v(value, ind, 'en')}.",
+                (Figure(source.code, org_unit, period, change), Figure(ind.code, org_unit, period, value)),
+            )
+        )
+    return out
+
+
+def change_indicator_for(result: EvaluationResult, code: str) -> str | None:
+    """The year-over-year indicator of `code`, whose published figures may extend a streak back in time."""
+    for ind in result.programme.indicators:
+        if ind.kind is IndicatorKind.YOY_CHANGE and code in ind.operands:
+            return ind.code
+    return None
+
+
+def highlights_for(card: IndicatorCard, result: EvaluationResult) -> list[Highlight]:
+    """The highlights of one indicator: targets first, then its trend."""
+    return target_highlights(card, result) + trend_highlights(
+        card, result, change_indicator_for(result, card.indicator.code)
+    )
