@@ -146,7 +146,11 @@ def largest_change(cards: list[IndicatorCard], result: EvaluationResult) -> list
     moved = [c for c in cards if c.previous_year and c.previous_year.relative is not None and c.latest]
     if not moved:
         return []
-    best = max(moved, key=lambda c: abs(c.previous_year.relative or 0) if c.previous_year else 0)
+
+    def size(c: IndicatorCard) -> Decimal:
+        return abs(c.previous_year.relative) if c.previous_year and c.previous_year.relative is not None else Decimal(0)
+
+    best = max(moved, key=size)
     change, latest, ind = best.previous_year, best.latest, best.indicator
     assert change is not None and change.relative is not None and latest is not None
     style = result.programme.wareki_style
