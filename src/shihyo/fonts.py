@@ -6,6 +6,8 @@ import importlib.util
 from functools import cache
 from pathlib import Path
 
+import vl_convert
+
 SYSTEM_FONT_DIRS = (
     Path("/usr/share/fonts/truetype/bizud-gothic"),  # Debian fonts-morisawa-bizud-gothic
     Path("/usr/share/fonts/opentype/morisawa"),
@@ -31,3 +33,23 @@ def japanese_font_files() -> tuple[Path, ...]:
 def font_family() -> str:
     """The CSS/Vega font family list matching what is installed."""
     return "BIZ UDGothic, IPAexGothic, sans-serif"
+
+
+@cache
+def register_chart_fonts() -> bool:
+    """Make the Japanese fonts known to the chart renderer (vl-convert); True if any were found."""
+    folders = sorted({str(path.parent) for path in japanese_font_files()})
+    for folder in folders:
+        vl_convert.register_font_directory(folder)
+    return bool(folders)
+
+
+def chart_png(spec: dict[str, object], width: int = 720, scale: float = 2) -> bytes:
+    """A chart rendered to PNG with the Japanese fonts (for downloads and reports)."""
+    register_chart_fonts()
+    return vl_convert.vegalite_to_png({**spec, "width": width}, scale=scale)
+
+
+def chart_svg(spec: dict[str, object], width: int = 720) -> str:
+    register_chart_fonts()
+    return vl_convert.vegalite_to_svg({**spec, "width": width})

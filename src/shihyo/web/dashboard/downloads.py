@@ -14,7 +14,7 @@ from shihyo.core.charts import chart_spec
 from shihyo.core.indicators import Indicator
 from shihyo.core.overview import main_org_unit
 from shihyo.core.tables import indicator_rows
-from shihyo.fonts import japanese_font_files
+from shihyo.fonts import chart_png, chart_svg
 from shihyo.web.dashboard.services import DashboardState
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -29,14 +29,6 @@ def neutralise(text: str) -> str:
 @cache
 def vega_bundle() -> str:
     return vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;")
-
-
-@cache
-def _fonts_registered() -> bool:
-    folders = {str(path.parent) for path in japanese_font_files()}
-    for folder in sorted(folders):
-        vl_convert.register_font_directory(folder)
-    return bool(folders)
 
 
 def _rows(state: DashboardState, indicator: Indicator, lang: str) -> list[dict[str, Any]]:
@@ -66,11 +58,9 @@ def download(state: DashboardState, indicator: Indicator, fmt: str, lang: str) -
         )
     if fmt in ("svg", "png"):
         spec = chart_spec(state.result, indicator, main_org_unit(state.result.programme), lang)
-        spec["width"] = 720
-        _fonts_registered()
         if fmt == "svg":
-            return _attachment(vl_convert.vegalite_to_svg(spec), "image/svg+xml", f"{name}.svg")
-        return _attachment(vl_convert.vegalite_to_png(spec, scale=2), "image/png", f"{name}.png")
+            return _attachment(chart_svg(spec), "image/svg+xml", f"{name}.svg")
+        return _attachment(chart_png(spec), "image/png", f"{name}.png")
     raise Http404(fmt)
 
 

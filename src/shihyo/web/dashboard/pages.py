@@ -9,14 +9,11 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-import polars as pl
-
-from shihyo.core.formatting import format_value
 from shihyo.core.indicators import Indicator
 from shihyo.core.model import OrgUnit, Programme
-from shihyo.core.numbers import to_decimal
-from shihyo.core.overview import AreaCards, Point, main_org_unit, yearly_points
+from shihyo.core.overview import AreaCards, Point, yearly_points
 from shihyo.core.periods import Grain, Period, parse_period
+from shihyo.core.summary_table import SummarySection, summary_table
 from shihyo.core.targets import Status, target_levels
 from shihyo.web.catalogue import models
 from shihyo.web.dashboard.services import DashboardState
@@ -143,78 +140,5 @@ def summary_years(state: DashboardState) -> list[Period]:
     return [p for p in available_periods(state) if p.grain is Grain.YEAR]
 
 
-@dataclass(frozen=True)
-class SummaryCell:
-    text: str
-    kind: str  # actual | estimate | plan | "" (no value)
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    code: str
-    name: str
-    unit: str
-    is_indicator: bool
-    depth: int  # 1 for a part of the row above
-    relation: str  # "breakdown" (内訳) | "of_which" (うち) | ""
-    cells: list[SummaryCell]
-
-
-@dataclass(frozen=True)
-class SummarySection:
-    title: str
-    rows: list[SummaryRow]
-
-
 def summary_sections(state: DashboardState, years: list[Period], lang: str) -> list[SummarySection]:
-    """主要指標一覧表: each area's key indicators with the series they are built from, years as columns."""
-    result = state.result
-    programme = result.programme
-    unit = main_org_unit(programme)
-    frame = result.values.filter(pl.col("org_unit") == unit).filter(pl.col("grain") == Grain.YEAR.value)
-    cells: dict[tuple[str, int], tuple[float, str]] = {
-        (code, year): (value, kind)
-        for code, year, value, kind in frame.select("code", "fiscal_year", "value", "kind").iter_rows()
-    }
-    indicators = programme.indicator_by_code()
-    series = programme.series_by_code()
-    label = names(programme, lang)
-
-    def row(code: str, depth: int = 0) -> SummaryRow:
-        decimals, unit_text = (
-            (indicators[code].decimals, indicators[code].unit)
-            if code in indicators
-            else (series[code].decimals, series[code].unit)
-        )
-        out = []
-        for year in years:
-            found = cells.get((code, year.fiscal_year))
-            if found is None:
-                out.append(SummaryCell("―", ""))
-            else:
-                out.append(SummaryCell(format_value(to_decimal(found[0]), unit_text, decimals, lang), found[1]))
-        relation = series[code].relation if code in series and depth else None
-        return SummaryRow(
-            code, label.get(code, code), unit_text, code in indicators, depth, relation.value if relation else "", out
-        )
-
-    parts_of: dict[str, list[str]] = {}
-    for s in programme.series:
-        if s.part_of:
-            parts_of.setdefault(s.part_of, []).append(s.code)
-    sections = []
-    shown: set[str] = set()
-    for pillar in programme.pillars:
-        for area in pillar.areas:
-            rows = []
-            for code in area.indicators:
-                rows.append(row(code, 0))
-                shown.add(code)
-                for part in parts_of.get(code, []):
-                    rows.append(row(part, 1))
-                    shown.add(part)
-            sections.append(SummarySection(f"{pillar.name} — {area.name}", rows))
-    others = [row(i.code, 0) for i in programme.indicators if i.code not in shown]
-    if others:
-        sections.append(SummarySection("その他の指標" if lang == "ja" else "Other indicators", others))
-    return sections
+    return summary_table(state.result, years, lang)

@@ -1,0 +1,254 @@
+"""The annual report as a document model, built once from the evaluation and rendered by each format.
+
+`build_report` decides what the report says (pages, figures, highlights); the folders under
+`shihyo.reports` (pdf/, pptx/, xlsx/) only decide how it looks. Every number and sentence comes
+from the engine's result; nothing is typed into a template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shihyo.core.charts import chart_spec
+from shihyo.core.engine import EvaluationResult
+from shihyo.core.formatting import format_value
+from shihyo.core.highlights import Highlight, effect_highlights, highlights_for, largest_change
+from shihyo.core.model import Pillar, Team
+from shihyo.core.overview import AreaCards, IndicatorCard, main_org_unit, overview
+from shihyo.core.periods import Period
+from shihyo.core.reconcile import Reconciliation
+from shihyo.core.summary_table import SummarySection, summary_table, summary_years
+from shihyo.core.targets import Status, TargetEvaluation
+
+STATUS_TEXT = {
+    "ja": {"achieved": "達成", "on_track": "順調", "behind": "遅れ", "no_target": "目標なし"},
+    "en": {"achieved": "Achieved", "on_track": "On track", "behind": "Behind", "no_target": "No target"},
+}
+LABELS = {
+    "ja": {
+        "overview": "主要指標の概要",
+        "summary": "主要指標一覧表",
+        "measures": "主要施策一覧表",
+        "teams": "推進体制",
+        "latest": "実績",
+        "previous": "前年度比",
+        "base": "基準年度比",
+        "target": "目標",
+        "status": "達成状況",
+        "plan": "計画",
+        "indicator": "指標",
+        "highlights": "ハイライト",
+        "as_of": "データ基準日",
+        "version": "データ版",
+        "page": "ページ",
+        "measure": "具体的施策",
+        "tasks": "主要タスク",
+        "summary_col": "概要",
+        "team": "チーム",
+        "since": "設置",
+        "members": "構成・主な取組",
+        "fiscal_year": "年度",
+    },
+    "en": {
+        "overview": "Key indicators at a glance",
+        "summary": "Summary table of key indicators",
+        "measures": "Measures of the roadmap",
+        "teams": "Organisation",
+        "latest": "Actual",
+        "previous": "vs previous year",
+        "base": "vs base year",
+        "target": "Target",
+        "status": "Status",
+        "plan": "Plan",
+        "indicator": "Indicator",
+        "highlights": "Highlights",
+        "as_of": "Data as of",
+        "version": "Data version",
+        "page": "Page",
+        "measure": "Measure",
+        "tasks": "Tasks",
+        "summary_col": "Summary",
+        "team": "Team",
+        "since": "Since",
+        "members": "Members and work",
+        "fiscal_year": "Fiscal year",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    card: IndicatorCard
+    title: str
+    area: str
+    facts: tuple[Fact, ...]
+    highlights: tuple[Highlight, ...]
+    chart: dict[str, Any]  # Vega-Lite specification
+    footnotes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    area: str
+    indicator: str
+    latest: str
+    previous: str
+    target: str
+    status: str
+    status_key: str
+
+
+@dataclass(frozen=True)
+class Report:
+    lang: str
+    title: str
+    subtitle: str
+    organisation: str
+    office: str
+    period: Period
+    period_label: str
+    as_of_label: str  # when the data were taken ("2026-11-23 09:30" or "latest")
+    data_version: str
+    overview: tuple[OverviewRow, ...]
+    key_highlights: tuple[Highlight, ...]
+    indicator_pages: tuple[IndicatorPage, ...]
+    years: tuple[str, ...]
+    summary: tuple[SummarySection, ...]
+    pillars: tuple[Pillar, ...]
+    teams: tuple[Team, ...]
+
+    def label(self, key: str) -> str:
+        return LABELS[self.lang][key]
+
+
+def _change(card: IndicatorCard, lang: str, base: bool) -> str:
+    change = card.vs_base if base else card.previous_year
+    if change is None:
+        return "―"
+    ind = card.indicator
+    if change.in_points:
+        return format_value(change.absolute, "ポイント", ind.decimals, lang)
+    text = format_value(change.absolute, ind.unit, ind.decimals, lang, signed=True)
+    if change.relative is None:
+        return text
+    return f"{text}（{format_value(change.relative, '%', 1, lang, signed=True)}）"
+
+
+def _value(card: IndicatorCard, lang: str) -> str:
+    if card.latest is None:
+        return "―"
+    return format_value(card.latest.value, card.indicator.unit, card.indicator.decimals, lang)
+
+
+def _target(card: IndicatorCard, result: EvaluationResult, lang: str) -> str:
+    if card.target is None:
+        return "―"
+    final = card.target.final
+    label = final.period.label(result.programme.wareki_style, lang)
+    return f"{format_value(final.value, card.indicator.unit, card.indicator.decimals, lang)}（{label}）"
+
+
+def _facts(card: IndicatorCard, result: EvaluationResult, lang: str) -> tuple[Fact, ...]:
+    t = LABELS[lang]
+    style = result.programme.wareki_style
+    base = result.programme.base_period
+    latest = f"{_value(card, lang)}（{card.latest.period.label(style, lang)}）" if card.latest else "―"
+    facts = [Fact(t["latest"], latest), Fact(t["previous"], _change(card, lang, base=False))]
+    if base is not None:
+        facts.append(
+            Fact(
+                f"{base.label(style, lang)}{'比' if lang == 'ja' else ''}"
+                if lang == "ja"
+                else f"vs {base.label(style, lang)}",
+                _change(card, lang, base=True),
+            )
+        )
+    if card.plan is not None:
+        planned = format_value(card.plan.value, card.indicator.unit, card.indicator.decimals, lang)
+        facts.append(Fact(t["plan"], f"{planned}（{card.plan.period.label(style, lang)}）"))
+    facts.append(Fact(t["target"], _target(card, result, lang)))
+    facts.append(Fact(t["status"], STATUS_TEXT[lang][card.status.value]))
+    return tuple(facts)
+
+
+def build_report(
+    result: EvaluationResult,
+    evaluations: tuple[TargetEvaluation, ...],
+    reconciliations: tuple[Reconciliation, ...],
+    period: Period,
+    *,
+    lang: str = "ja",
+    as_of_label: str = "",
+    data_version: str = "",
+) -> Report:
+    """Everything the report says about the programme for `period`, as of the result's moment."""
+    programme = result.programme
+    style = programme.wareki_style
+    unit = main_org_unit(programme)
+    groups: tuple[AreaCards, ...] = overview(result, evaluations, reconciliations, period, unit)
+    cards = [c for g in groups for c in g.cards]
+    rows, pages = [], []
+    for group in groups:
+        for c in group.cards:
+            name = (c.indicator.name_en or c.indicator.name) if lang == "en" else c.indicator.name
+            rows.append(
+                OverviewRow(
+                    group.area_name,
+                    name,
+                    _value(c, lang),
+                    _change(c, lang, base=False),
+                    _target(c, result, lang),
+                    STATUS_TEXT[lang][c.status.value],
+                    c.status.value,
+                )
+            )
+            pages.append(
+                IndicatorPage(
+                    card=c,
+                    title=name,
+                    area=f"{group.pillar_name} — {group.area_name}",
+                    facts=_facts(c, result, lang),
+                    highlights=tuple(highlights_for(c, result)),
+                    chart=chart_spec(result, c.indicator, unit, lang),
+                    footnotes=c.indicator.footnotes,
+                )
+            )
+    key = [
+        h
+        for c in cards
+        for h in highlights_for(c, result)
+        if h.rule in ("ahead_of_schedule", "target_exceeded", "rebound", "behind_target")
+    ]
+    key += largest_change(cards, result) + effect_highlights(result, unit, period)
+    years = summary_years(result)
+    title = (programme.name_en or programme.name) if lang == "en" else programme.name
+    period_label = period.label(style, lang) + ("年度" if lang == "ja" and period.months == 12 else "")
+    return Report(
+        lang=lang,
+        title=title,
+        subtitle=(f"{period_label}実績" if lang == "ja" else f"Results for {period_label}"),
+        organisation=programme.organisation,
+        office=programme.office,
+        period=period,
+        period_label=period_label,
+        as_of_label=as_of_label,
+        data_version=data_version,
+        overview=tuple(rows),
+        key_highlights=tuple(key),
+        indicator_pages=tuple(pages),
+        years=tuple(y.label(style, lang) for y in years),
+        summary=tuple(summary_table(result, years, lang)),
+        pillars=programme.pillars,
+        teams=programme.teams,
+    )
+
+
+def status_counts(report: Report) -> dict[str, int]:
+    return {s.value: sum(1 for r in report.overview if r.status_key == s.value) for s in Status}
