@@ -48,6 +48,11 @@ def _rows(points: tuple[Point, ...], style: Any, lang: str, series: str = "") ->
     ]
 
 
+def _label(item: Any, lang: str) -> str:
+    """The English name where the programme gives one."""
+    return str(item.name_en or item.name) if lang == "en" else str(item.name)
+
+
 def _axis_format(indicator_unit: str, decimals: int) -> str:
     return f",.{max(decimals, 0)}f"
 
@@ -75,7 +80,7 @@ def _x(lang: str) -> dict[str, Any]:
     return {
         "field": "period",
         "type": "ordinal",
-        "sort": {"field": "order"},
+        "sort": {"field": "order", "op": "min"},
         "title": "年度" if lang == "ja" else "Fiscal year",
         "axis": {"labelAngle": 0},
     }
@@ -140,7 +145,7 @@ def trend_spec(result: EvaluationResult, indicator: Indicator, org_unit: str, la
     points = yearly_points(result, indicator.code, org_unit)
     rows = _rows(points, style, lang)
     targets = _target_rows(result, indicator, org_unit, lang)
-    title = indicator.name if lang == "ja" else (indicator.name_en or indicator.name)
+    title = _label(indicator, lang)
     spec = _base(title, lang, rows + targets, _describe(title, rows, targets, lang))
     y = _y(_unit_title(indicator), indicator.decimals, indicator.unit)
     values = {"filter": f"datum.kind != '{KIND_LABELS[lang]['target']}'"}
@@ -198,11 +203,13 @@ def bar_line_spec(
     style = result.programme.wareki_style
     names = {s.code: s for s in result.programme.series}
     names_i = result.programme.indicator_by_code()
-    bar_name = names[bars].name if bars in names else names_i[bars].name if bars in names_i else bars
+    source = names.get(bars) or names_i.get(bars)
+    bar_name = _label(source, lang) if source is not None else bars
     bar_unit = names[bars].unit if bars in names else names_i[bars].unit if bars in names_i else ""
     bar_rows = _rows(yearly_points(result, bars, org_unit), style, lang, bar_name)
-    line_rows = _rows(yearly_points(result, indicator.code, org_unit), style, lang, indicator.name)
-    title = indicator.name if lang == "ja" else (indicator.name_en or indicator.name)
+    line_name = _label(indicator, lang)
+    line_rows = _rows(yearly_points(result, indicator.code, org_unit), style, lang, line_name)
+    title = _label(indicator, lang)
     spec = _base(title, lang, bar_rows + line_rows, _describe(title, bar_rows + line_rows, [], lang))
     spec["resolve"] = {"scale": {"y": "independent"}}
     spec["layer"] = [
@@ -217,12 +224,12 @@ def bar_line_spec(
             },
         },
         {
-            "transform": [{"filter": {"field": "series", "equal": indicator.name}}],
+            "transform": [{"filter": {"field": "series", "equal": line_name}}],
             "mark": {"type": "line", "color": ORANGE, "strokeWidth": 2, "point": {"color": ORANGE}},
             "encoding": {
                 "x": _x(lang),
                 "y": _y(
-                    f"{indicator.name}（{indicator.unit}）",
+                    f"{line_name}（{indicator.unit}）",
                     indicator.decimals,
                     indicator.unit,
                     axis={"orient": "right", "format": _axis_format(indicator.unit, indicator.decimals)},
@@ -244,10 +251,11 @@ def stacked_spec(
     rows: list[dict[str, Any]] = []
     order = []
     for code in parts:
-        name = series[code].name if code in series else others[code].name if code in others else code
+        item = series.get(code) or others.get(code)
+        name = _label(item, lang) if item is not None else code
         order.append(name)
         rows += _rows(yearly_points(result, code, org_unit), style, lang, name)
-    title = indicator.name if lang == "ja" else (indicator.name_en or indicator.name)
+    title = _label(indicator, lang)
     spec = _base(title, lang, rows, _describe(title, rows, [], lang))
     spec["mark"] = {"type": "bar", "width": {"band": 0.6}}
     spec["encoding"] = {
@@ -282,7 +290,7 @@ def comparison_spec(
             name = units[code].name_en
         order.append(name)
         rows += _rows(yearly_points(result, indicator.code, code), style, lang, name)
-    title = indicator.name if lang == "ja" else (indicator.name_en or indicator.name)
+    title = _label(indicator, lang)
     targets = _target_rows(result, indicator, org_units[0], lang) if org_units else []
     spec = _base(title, lang, rows + targets, _describe(title, rows, targets, lang))
     y = _y(_unit_title(indicator), indicator.decimals, indicator.unit)
@@ -322,11 +330,14 @@ def index_target_spec(
     style = result.programme.wareki_style
     rows = _rows(yearly_points(result, indicator.code, org_unit), style, lang, KIND_LABELS[lang]["actual"])
     targets = _target_rows(result, indicator, org_unit, lang)
-    title = indicator.name if lang == "ja" else (indicator.name_en or indicator.name)
+    title = _label(indicator, lang)
     spec = _base(title, lang, rows + targets, _describe(title, rows, targets, lang))
     y = _y(indicator.unit or "", indicator.decimals, indicator.unit, scale={"zero": False})
     spec["layer"] = [
-        {"mark": {"type": "rule", "color": GREY, "strokeDash": [2, 2]}, "encoding": {"y": {"datum": 100}}},
+        {
+            "mark": {"type": "rule", "color": GREY, "strokeDash": [2, 2], "aria": False},
+            "encoding": {"y": {"datum": 100}},
+        },
         {
             "mark": {"type": "line", "point": True, "strokeWidth": 2},
             "encoding": {
@@ -375,7 +386,7 @@ def chart_spec(result: EvaluationResult, indicator: Indicator, org_unit: str, la
 
 def _describe(title: str, rows: list[dict[str, Any]], targets: list[dict[str, Any]], lang: str) -> str:
     """A one-line text alternative of the chart (the full data table is on the page beside it)."""
-    values = "、".join(f"{r['period']} {r['value']:,g}" for r in rows[:12])
+    values = "、".join(f"{r['series']} {r['period']} {r['value']:,.{r.get('decimals', 1)}f}".strip() for r in rows[:24])
     if lang == "ja":
         tail = f"。目標 {len(targets)} 点" if targets else ""
         return f"{title}の推移: {values}{tail}"

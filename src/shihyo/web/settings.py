@@ -59,6 +59,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
 LANGUAGE_COOKIE_NAME = "shihyo_language"
+# rendered page fragments, keyed by the data version: a new revision makes new keys (per process)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 TIME_ZONE = "Asia/Tokyo"

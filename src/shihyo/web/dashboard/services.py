@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Max
 
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate
@@ -44,6 +45,7 @@ def clear_cache() -> None:
     """Forget every cached evaluation (tests roll back the database, so revision ids can repeat)."""
     with _LOCK:
         _CACHE.clear()
+    cache.clear()
 
 
 def current_state(programme: str | None = None, as_of: datetime | None = None) -> DashboardState:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from shihyo.core.charts import chart_spec
 from shihyo.core.indicators import describe
-from shihyo.core.overview import card, main_org_unit, overview
+from shihyo.core.overview import AreaCards, card, main_org_unit, overview
 from shihyo.core.periods import Period, PeriodParseError, parse_period
 from shihyo.core.problems import UserError
 from shihyo.core.reconcile import Verdict
@@ -67,6 +68,9 @@ def _common(request: HttpRequest) -> tuple[DashboardState, dict[str, Any]]:
         "as_of": request.GET.get("as_of", ""),
         "lang": lang(),
         "query": pages.query_string(request.GET),
+        # what a cached page fragment depends on: the data version, the moment, the period and the language
+        "fragment_key": f"{state.result.programme.code}:{state.version}:{request.GET.get('as_of', '')}:"
+        f"{period.key if period else ''}:{lang()}",
     }
     return state, context
 
@@ -95,8 +99,12 @@ def _guard(view: Any) -> Any:
 @_guard
 def overview_page(request: HttpRequest) -> HttpResponse:
     state, context = _common(request)
-    groups = overview(state.result, state.evaluations, state.reconciliations, context["period"])
-    context.update(groups=groups, counts=pages.status_counts(groups), title=_("Overview"))
+
+    @cache
+    def groups() -> tuple[AreaCards, ...]:  # computed only when the cached page fragment is missing
+        return overview(state.result, state.evaluations, state.reconciliations, context["period"])
+
+    context.update(groups=groups, counts=lambda: pages.status_counts(groups()), title=_("Overview"))
     return render(request, "dashboard/overview.html", context)
 
 
@@ -117,7 +125,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         spec=chart_spec(state.result, indicator, unit, lang()),
         rows=pages.year_rows(state, indicator, unit),
         formula=describe(indicator.formula, names, lang()),
-        inputs=pages.input_history(state, indicator, unit),
+        inputs=lambda: pages.input_history(state, indicator, unit),
         reconciliations=[r for r in state.reconciliations if r.code == code],
         differs=Verdict.DIFFERS,
         targets=programme.targets_of(code),
@@ -147,7 +155,7 @@ def organisation_page(request: HttpRequest) -> HttpResponse:
 def summary_page(request: HttpRequest) -> HttpResponse:
     state, context = _common(request)
     years = pages.summary_years(state)
-    context.update(title=_("Summary table"), years=years, sections=pages.summary_sections(state, years, lang()))
+    context.update(title=_("Summary table"), years=years, sections=lambda: pages.summary_sections(state, years, lang()))
     return render(request, "dashboard/summary.html", context)
 
 

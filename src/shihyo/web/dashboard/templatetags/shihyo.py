@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import template
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from shihyo.core.formatting import format_value
 from shihyo.core.indicators import Indicator
-from shihyo.core.model import Programme
+from shihyo.core.model import OrgUnit, Programme
 from shihyo.core.overview import Change, Point
 from shihyo.core.periods import Period
 
@@ -57,7 +58,7 @@ def change_text(change: Change | None, indicator: Indicator) -> str:
 
 @register.filter
 def indicator_name(indicator: Indicator) -> str:
-    return indicator.name_en or indicator.name if lang() == "en" else indicator.name
+    return data_text(indicator.name_en or indicator.name if lang() == "en" else indicator.name)
 
 
 @register.filter
@@ -106,3 +107,41 @@ def sparkline(points: tuple[Point, ...], width: int = 120, height: int = 32) -> 
 @register.filter
 def get_item(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key)
+
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+@register.filter
+def data_text(text: str) -> str:
+    """Programme data is often only in Japanese: on English pages mark it so (WCAG 3.1.2 language of parts)."""
+    if lang() == "en" and text and JAPANESE.search(str(text)):
+        return format_html('<span lang="ja">{}</span>', text)
+    return text
+
+
+@register.filter
+def programme_name(programme: Programme) -> str:
+    return data_text(programme.name_en or programme.name if lang() == "en" else programme.name)
+
+
+@register.filter
+def unit_name(unit: OrgUnit) -> str:
+    return data_text(unit.name_en or unit.name if lang() == "en" else unit.name)
+
+
+@register.filter
+def unit_kind(kind: str) -> str:
+    return {
+        "city": _("city"),
+        "bureau": _("bureau"),
+        "ward": _("ward"),
+        "department": _("department"),
+        "office": _("office"),
+        "benchmark": _("benchmark"),
+    }.get(str(kind), str(kind))
+
+
+@register.filter
+def team_kind(kind: str) -> str:
+    return {"team": _("reform team"), "pt": _("project team"), "advisor": _("adviser")}.get(str(kind), str(kind))

@@ -5,6 +5,14 @@
     var source = document.getElementById(element.getAttribute("data-spec"));
     if (!source || typeof window.vegaEmbed !== "function") { return; }
     var spec = JSON.parse(source.textContent);
+    // keep legends inside narrow screens: shorter labels, one entry per line
+    var legend = (spec.config = spec.config || {}).legend = spec.config.legend || {};
+    var narrow = element.clientWidth < 600;
+    legend.columns = 1;
+    legend.labelLimit = Math.max(100, narrow ? element.clientWidth * 0.5 : element.clientWidth - 160);
+    var title = spec.config.title = spec.config.title || {};
+    title.limit = element.clientWidth - 24;
+    if (narrow && spec.title && typeof spec.title === "object") { spec.title.fontSize = 13; }
     window.vegaEmbed(element, spec, { actions: false, renderer: "svg" }).catch(function (error) {
       element.textContent = element.getAttribute("aria-label");
       console.warn("chart could not be drawn", error);
