@@ -416,6 +416,56 @@ def history(
 
 
 @app.command()
+def report(
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the report files to.")] = Path("out"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="pdf, pptx, xlsx or all.")] = "all",
+    period: Annotated[
+        str | None, typer.Option("--period", help="The year reported on (default: report_period).")
+    ] = None,
+    programme: ProgrammeOption = None,
+    as_of: AsOfOption = None,
+    lang: LangOption = Lang.JA,
+) -> None:
+    """Write the annual report (PDF, editable PowerPoint, Excel) from the data as of a moment."""
+    from shihyo.core.periods import PeriodParseError, parse_period
+    from shihyo.reports.build import FORMATS, report_for, write_reports
+
+    formats = list(FORMATS) if fmt == "all" else [f.strip() for f in fmt.split(",")]
+    with _user_errors(lang.value):
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown:
+            raise UserError(
+                f"--format: unknown {', '.join(unknown)} (use pdf, pptx, xlsx or all)",
+                f"--format: {', '.join(unknown)} は使えません（pdf, pptx, xlsx, all のいずれか）",
+            )
+        try:
+            chosen = parse_period(period) if period else None
+        except PeriodParseError as exc:
+            raise UserError(f"--period: {exc.message_en}", f"--period: {exc.message_ja}") from None
+        _setup_django()
+        from shihyo.web.catalogue.repository import read_programme, resolve_programme
+
+        moment = parse_as_of(as_of)
+        stored = read_programme(resolve_programme(programme), moment)
+        label = moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if moment else "最新" if lang is Lang.JA else "latest"
+        version = stored.definitions_recorded_at.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+        with _progress() as progress:
+            step = progress.add_task("evaluating", total=len(formats) + 1)
+            model = report_for(stored.dataset, stored.revisions, chosen, lang.value, label, version)
+            progress.advance(step)
+
+            def tick(name: str) -> None:
+                progress.update(step, description=f"writing {name}")
+
+            written = write_reports(
+                model, formats, out_dir, f"{stored.dataset.programme.code}-report-{lang.value}", tick
+            )
+            progress.advance(step, len(formats))
+    for path in written:
+        out.print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,

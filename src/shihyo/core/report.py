@@ -16,9 +16,10 @@ from shihyo.core.formatting import format_value
 from shihyo.core.highlights import Highlight, effect_highlights, highlights_for, largest_change
 from shihyo.core.model import Pillar, Team
 from shihyo.core.overview import AreaCards, IndicatorCard, main_org_unit, overview
-from shihyo.core.periods import Period
+from shihyo.core.periods import Period, WarekiStyle
 from shihyo.core.reconcile import Reconciliation
 from shihyo.core.summary_table import SummarySection, summary_table, summary_years
+from shihyo.core.tables import indicator_rows
 from shihyo.core.targets import Status, TargetEvaluation
 
 STATUS_TEXT = {
@@ -49,6 +50,9 @@ LABELS = {
         "since": "設置",
         "members": "構成・主な取組",
         "fiscal_year": "年度",
+        "team_kind_team": "推進チーム",
+        "team_kind_pt": "プロジェクトチーム",
+        "team_kind_advisor": "外部有識者・事業者",
     },
     "en": {
         "overview": "Key indicators at a glance",
@@ -73,6 +77,9 @@ LABELS = {
         "since": "Since",
         "members": "Members and work",
         "fiscal_year": "Fiscal year",
+        "team_kind_team": "Reform team",
+        "team_kind_pt": "Project team",
+        "team_kind_advisor": "Adviser",
     },
 }
 
@@ -123,6 +130,8 @@ class Report:
     summary: tuple[SummarySection, ...]
     pillars: tuple[Pillar, ...]
     teams: tuple[Team, ...]
+    wareki_style: WarekiStyle = WarekiStyle.SLASH
+    data_rows: tuple[dict[str, Any], ...] = ()  # the long indicator table (tables.indicator_rows)
 
     def label(self, key: str) -> str:
         return LABELS[self.lang][key]
@@ -247,6 +256,8 @@ def build_report(
         summary=tuple(summary_table(result, years, lang)),
         pillars=programme.pillars,
         teams=programme.teams,
+        wareki_style=style,
+        data_rows=tuple(indicator_rows(result, lang)),
     )
 
 

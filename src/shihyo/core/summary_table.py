@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
 
@@ -24,6 +25,7 @@ def summary_years(result: EvaluationResult) -> list[Period]:
 class SummaryCell:
     text: str
     kind: str  # actual | estimate | plan | "" (no value)
+    value: Decimal | None = None  # the number itself, for spreadsheets
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class SummaryRow:
     depth: int  # 1 for a part of the row above
     relation: str  # "breakdown" (内訳) | "of_which" (うち) | ""
     cells: list[SummaryCell]
+    decimals: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,18 @@ def summary_table(result: EvaluationResult, years: list[Period], lang: str) -> l
             if found is None:
                 out.append(SummaryCell("―", ""))
             else:
-                out.append(SummaryCell(format_value(to_decimal(found[0]), unit_text, decimals, lang), found[1]))
+                exact = to_decimal(found[0])
+                out.append(SummaryCell(format_value(exact, unit_text, decimals, lang), found[1], exact))
         relation = series[code].relation if code in series and depth else None
         return SummaryRow(
-            code, label.get(code, code), unit_text, code in indicators, depth, relation.value if relation else "", out
+            code,
+            label.get(code, code),
+            unit_text,
+            code in indicators,
+            depth,
+            relation.value if relation else "",
+            out,
+            decimals,
         )
 
     parts_of: dict[str, list[str]] = {}

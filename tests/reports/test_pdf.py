@@ -1,0 +1,264 @@
+"""The PDF report (Typst): Kobe's FY2021 report in Japanese and English, read back with poppler-utils.
+
+Golden text dumps: tests/golden/report_kobe_pdf_ja.txt and _en.txt (`pytest --update-golden`, then
+review the diff). The pages are also rendered to PNG to check that none is blank.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate, revisions_frame
+from shihyo.core.formatting import format_value
+from shihyo.core.highlights import Highlight
+from shihyo.core.periods import fiscal_year
+from shihyo.core.reconcile import reconcile
+from shihyo.core.report import Report, build_report
+from shihyo.core.targets import evaluate_targets
+from shihyo.io.directory import read_programme_dir
+from shihyo.reports.pdf.dump import PAGE_MARKER, pdf_fonts, pdf_page_count, pdf_text
+from shihyo.reports.pdf.render import chart_for_page, label, report_data, text_em, write_pdf
+from tests.conftest import KOBE
+
+Golden = Callable[[str, str], None]
+LANGS = ("ja", "en")
+POPPLER = ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm")
+MISSING = [tool for tool in POPPLER if shutil.which(tool) is None]
+
+needs_poppler = pytest.mark.skipif(
+    bool(MISSING), reason=f"poppler-utils is not installed ({', '.join(MISSING)} missing; .ci/run installs it)"
+)
+
+
+@pytest.fixture(scope="module")
+def result() -> EvaluationResult:
+    kobe = read_programme_dir(KOBE)
+    return evaluate(EvaluationRequest(kobe.programme, revisions_frame(kobe.observations)))
+
+
+@pytest.fixture(scope="module")
+def reports(result: EvaluationResult) -> dict[str, Report]:
+    evaluations, found = evaluate_targets(result), reconcile(result)
+    return {
+        lang: build_report(
+            result, evaluations, found, fiscal_year(2021), lang=lang, as_of_label="2022-07-01", data_version="test"
+        )
+        for lang in LANGS
+    }
+
+
+@pytest.fixture(scope="module")
+def written(reports: dict[str, Report], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pdf")
+    return {lang: write_pdf(report, folder / f"kobe_{lang}.pdf") for lang, report in reports.items()}
+
+
+def compact(text: str) -> str:
+    """Text without any white space: lines wrap and pdftotext spaces columns, the characters stay."""
+    return re.sub(r"\s+", "", text)
+
+
+# --- the Kobe report -------------------------------------------------------------------------------
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_matches_the_reviewed_dump(written: dict[str, Path], lang: str, golden: Golden) -> None:
+    golden(f"report_kobe_pdf_{lang}.txt", pdf_text(written[lang]))
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_font_is_embedded_and_one_is_japanese(written: dict[str, Path], lang: str) -> None:
+    fonts = pdf_fonts(written[lang])
+    assert fonts, "no fonts listed"
+    assert all(embedded for _, embedded in fonts), fonts
+    # only the Japanese font: no glyph was missing from it and taken from Typst's bundled Latin fonts
+    assert all(re.search(r"BIZUD|IPAex", name) for name, _ in fonts), fonts
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", LANGS)
+def test_pages_render_and_none_is_blank(written: dict[str, Path], lang: str, tmp_path: Path) -> None:
+    path = written[lang]
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(tmp_path / "page")], check=True, capture_output=True)
+    images = sorted(tmp_path.glob("page-*.png"))
+    pages = pdf_page_count(path)
+    assert len(images) == pages == pdf_text(path).count("===== page ")
+    for image in images:
+        with Image.open(image) as png:
+            grey = png.convert("L")
+            width, height = grey.size
+            assert width > height, f"{image.name} is not landscape"
+            inked = sum(grey.histogram()[:200])  # pixels clearly darker than the white page
+            assert inked > width * height * 0.002, f"{image.name} looks blank"
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", LANGS)
+def test_structure_and_footer(reports: dict[str, Report], written: dict[str, Path], lang: str) -> None:
+    report = reports[lang]
+    text = pdf_text(written[lang])
+    pages = text.split("\n")
+    count = pdf_page_count(written[lang])
+    # cover, overview, highlights, one page per indicator, then summary, measures and teams
+    assert count >= 3 + len(report.indicator_pages) + 3
+    first = text.split(PAGE_MARKER.format(n=2))[0]
+    for field in (report.title, report.subtitle, report.organisation, report.office, report.period_label):
+        assert compact(field) in compact(first)
+    footers = [line for line in pages if report.as_of_label in line and report.data_version in line]
+    assert len(footers) == count  # the as-of label and the data version on every page
+    for n in range(1, count + 1):
+        assert f"{n} / {count}" in footers[n - 1]
+    flat = compact(pdf_text(written[lang], layout=False))  # reading order: wrapped cells stay whole
+    for key in ("overview", "highlights", "summary", "measures", "teams"):
+        assert compact(report.label(key)) in flat
+    order = [flat.index(compact(report.label(k))) for k in ("overview", "summary", "measures", "teams")]
+    assert order == sorted(order)
+    for row in report.summary[0].rows:
+        assert compact(row.name) in flat
+    for pillar in report.pillars:
+        for area in pillar.areas:
+            for measure in area.measures:
+                assert compact(measure.name) in flat
+                assert all(compact(t.name) in flat for t in measure.tasks)
+    assert all(compact(team.name) in flat for team in report.teams)
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", LANGS)
+def test_key_figures_and_every_highlight_are_printed(
+    reports: dict[str, Report], written: dict[str, Path], lang: str
+) -> None:
+    report = reports[lang]
+    flat = compact(pdf_text(written[lang], layout=False))
+    for row in report.overview:
+        for text in (row.indicator, row.latest, row.previous, row.target, row.status):
+            assert compact(text) in flat, text
+    for page in report.indicator_pages:  # the engine's figures, formatted here independently of the model
+        card = page.card
+        if card.latest is not None:
+            ind = card.indicator
+            assert compact(format_value(card.latest.value, ind.unit, ind.decimals, lang)) in flat
+        for fact in page.facts:
+            assert compact(fact.text) in flat
+        for note in page.footnotes:
+            assert compact(note) in flat
+    sentences: list[Highlight] = [*report.key_highlights, *(h for p in report.indicator_pages for h in p.highlights)]
+    assert sentences
+    for h in sentences:
+        assert compact(h.text(lang)) in flat, h.text(lang)
+    # plan and estimate cells of the summary table are printed too
+    cells = [c.text for s in report.summary for r in s.rows for c in r.cells if c.kind in ("plan", "estimate")]
+    assert cells and all(compact(c) in flat for c in cells)
+
+
+@needs_poppler
+def test_the_same_report_gives_the_same_pdf(
+    reports: dict[str, Report], written: dict[str, Path], tmp_path: Path
+) -> None:
+    again = write_pdf(reports["ja"], tmp_path / "again.pdf")
+    assert pdf_text(again) == pdf_text(written["ja"])
+    assert again.read_bytes() == written["ja"].read_bytes()  # no timestamps, same images, same fonts
+
+
+# --- user text is text, never markup ------------------------------------------------------------
+
+NASTY = r"#set page(width: 1cm) $x^2$ *bold* _it_ [link] \ @ref <label> `code` ~ // not a comment /* nor */ \#"
+
+
+@needs_poppler
+def test_markup_characters_in_user_text_are_printed_literally(
+    reports: dict[str, Report], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = reports["ja"]
+    row = dataclasses.replace(report.overview[0], indicator=f"指標 {NASTY}")
+    highlight = dataclasses.replace(report.key_highlights[0], text_ja=f"文 {NASTY}")
+    odd = dataclasses.replace(
+        report,
+        title=f"題 {NASTY}",
+        overview=(row,),
+        key_highlights=(highlight,),
+        indicator_pages=report.indicator_pages[:1],
+        summary=report.summary[:1],
+        pillars=report.pillars[:1],
+        teams=report.teams[:1],
+    )
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    path = write_pdf(odd, tmp_path / "odd.pdf")
+    assert list(scratch.iterdir()) == []  # the chart images' temporary folder is gone
+    flat = compact(pdf_text(path, layout=False))
+    for text in (odd.title, row.indicator, highlight.text_ja):
+        assert compact(text) in flat
+    assert pdf_page_count(path) >= 6  # the markup did not shrink or swallow pages
+
+
+@needs_poppler
+def test_a_report_with_nothing_to_list_still_typesets(reports: dict[str, Report], tmp_path: Path) -> None:
+    empty = dataclasses.replace(
+        reports["en"],
+        office="",
+        overview=(),
+        key_highlights=(),
+        indicator_pages=(),
+        years=(),
+        summary=(),
+        pillars=(),
+        teams=(),
+    )
+    path = write_pdf(empty, tmp_path / "empty.pdf")
+    text = pdf_text(path)
+    assert pdf_page_count(path) == 4  # cover, overview, summary table, measures
+    assert empty.title in text and empty.label("summary") in text
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def test_labels_come_from_the_report_then_the_project_catalogue(reports: dict[str, Report]) -> None:
+    ja, en = reports["ja"], reports["en"]
+    assert label(ja, "summary") == ja.label("summary")
+    assert (label(ja, "estimate"), label(en, "estimate")) == ("推計値", "Estimate")
+    assert (label(ja, "breakdown"), label(ja, "of_which")) == ("内訳", "うち")
+    assert (label(en, "breakdown"), label(en, "of_which")) == ("breakdown", "of which")
+    assert label(ja, "no such label") == ""
+
+
+def test_report_data_is_plain_json_of_the_report(reports: dict[str, Report]) -> None:
+    report = reports["ja"]
+    data = report_data(report, [f"chart-{i:03d}.png" for i in range(len(report.indicator_pages))])
+    assert data["title"] == report.title and data["as_of_label"] == "2022-07-01"
+    assert [r["indicator"] for g in data["overview"] for r in g["rows"]] == [r.indicator for r in report.overview]
+    assert [g["area"] for g in data["overview"]] == list(dict.fromkeys(r.area for r in report.overview))
+    statuses = [f["status_key"] for p in data["pages"] for f in p["facts"] if f["status_key"]]
+    assert statuses == [p.card.status.value for p in report.indicator_pages]
+    relations = {r["relation"] for s in data["summary"]["sections"] for r in s["rows"]}
+    assert "内訳" in relations
+    assert data["fonts"][0] == "BIZ UDGothic"
+
+
+def test_chart_copy_for_the_page(reports: dict[str, Report]) -> None:
+    stacked = next(p.chart for p in reports["ja"].indicator_pages if p.card.indicator.code == "cert_total")
+    page = chart_for_page(stacked, width=640)
+    assert "title" not in page and "title" in stacked  # the page prints the title; the original is untouched
+    legend: dict[str, Any] = page["config"]["legend"]
+    assert legend["columns"] == 1  # four long part names: one a line, none cut off
+    short = chart_for_page(reports["ja"].indicator_pages[0].chart, width=640)
+    assert short["config"]["legend"]["columns"] == 3  # 実績 推計値 計画 side by side
+
+
+def test_text_em() -> None:
+    assert text_em("R3年度") == 3.0
+    assert text_em("▲44.1%") == 3.5
