@@ -55,8 +55,13 @@ def _duplicates(frame: pl.DataFrame) -> int:
 def compare(left: pl.DataFrame, right: pl.DataFrame, rel_tol: float = REL_TOL, abs_tol: float = ABS_TOL) -> Comparison:
     """Same keys, same period columns, kind and flag, values within rel_tol (math.isclose semantics)."""
     columns = KEY + EXACT + ["value"]
-    a = left.select(columns).with_columns(pl.lit(True).alias("_in"))
-    b = right.select(columns).with_columns(pl.lit(True).alias("_in"))
+
+    def plain(frame: pl.DataFrame) -> pl.DataFrame:
+        """Categorical and enum columns as strings, so that either side may use them."""
+        text = [c for c in columns if isinstance(frame.schema[c], (pl.Categorical, pl.Enum))]
+        return frame.select(columns).with_columns(pl.col(text).cast(pl.String), pl.lit(True).alias("_in"))
+
+    a, b = plain(left), plain(right)
     joined = a.join(b, on=KEY, how="full", suffix="_right", coalesce=True)
     in_left = pl.col("_in").fill_null(False)
     in_right = pl.col("_in_right").fill_null(False)

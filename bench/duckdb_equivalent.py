@@ -338,9 +338,13 @@ def _expression(node: expr_lang.Node, columns: dict[str, str]) -> str:
             a, b = _expression(left, columns), _expression(right, columns)
             return _div(a, b) if op == "/" else f"({a} {op} {b})"
         case expr_lang.Call(function, args):
-            parts = ", ".join(_expression(a, columns) for a in args)
-            # least/greatest skip NULLs (a division by zero inside min/max drops only that argument)
-            return {"abs": "abs", "min": "least", "max": "greatest"}[function] + f"({parts})"
+            items = [_expression(a, columns) for a in args]
+            parts = ", ".join(items)
+            if function == "abs":
+                return f"abs({parts})"
+            # least/greatest skip NULLs; the engine (like the exact evaluator) gives NULL if any argument is NULL
+            missing = " OR ".join(f"({item}) IS NULL" for item in items)
+            return f"(CASE WHEN {missing} THEN NULL ELSE {'least' if function == 'min' else 'greatest'}({parts}) END)"
     raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
 
 

@@ -47,6 +47,7 @@ RANK_KIND = {rank: kind for kind, rank in KIND_RANK.items()}
 KEY = ["org_unit", "period"]
 PERIOD_COLUMNS = ["grain", "fiscal_year", "index", "months"]
 WORK_COLUMNS = [*KEY, *PERIOD_COLUMNS, "rank", "value"]
+STRING_OUTPUT = False
 COLUMNS = ["code", "org_unit", "period", "grain", "fiscal_year", "index", "kind", "value", "is_indicator"]
 REVISION_SCHEMA = pl.Schema(
     {
@@ -152,16 +153,42 @@ def revisions_frame(items: Iterable[Observation | Revision]) -> pl.DataFrame:
 def evaluate(request: EvaluationRequest) -> EvaluationResult:
     """Compute every series roll-up and every indicator of the programme."""
     programme = request.programme
-    current = _as_of(request.revisions, request.as_of)
-    reported = current.filter(pl.col("kind") == ObservationKind.REPORTED.value).select(
+    is_reported = pl.col("kind") == ObservationKind.REPORTED.value
+    reported = _as_of(request.revisions.filter(is_reported), request.as_of).select(
         "code", "org_unit", "period", "source", "value", "text"
     )
-    observed = _best_kind(current.filter(pl.col("kind") != ObservationKind.REPORTED.value))
-    observed = _with_period_columns(observed)
-    frames = _series_frames(programme, observed)
+    narrow = request.revisions.select(
+        pl.col("code", "org_unit", "period", "kind", "source").cast(pl.Categorical),
+        "value",
+        "recorded_at",
+        "withdrawn",
+    )
+    if request.as_of is not None:
+        moment = naive_utc(request.as_of)
+        narrow = narrow.filter(pl.col("recorded_at").is_null() | (pl.col("recorded_at") <= moment))
+    periods = period_table(narrow.get_column("period").unique().cast(pl.String).to_list()).with_columns(
+        pl.col("period", "grain").cast(pl.Categorical)
+    )
+    by_code = narrow.partition_by("code", as_dict=True, include_key=False)
+    del narrow
+    frames: dict[str, pl.DataFrame] = {}
+    for series in programme.series:
+        part = by_code.pop((series.code,), None)
+        if part is None:
+            frame = _empty()
+        else:
+            # latest revision, then best kind, within one series: small transient frames
+            current = _as_of(part, None, keys=["org_unit", "period", "kind", "source"])
+            current = current.filter(pl.col("kind") != ObservationKind.REPORTED.value)
+            frame = _best_kind(current, keys=["org_unit", "period"]).join(periods, on="period", how="left")
+        frame = _roll_up_time(series, frame.select(WORK_COLUMNS))
+        frames[series.code] = _roll_up_orgs(programme, series, frame)
+    del by_code
     for indicator in dependency_order(programme.indicators):
         frames[indicator.code] = _compute(indicator, frames)
     values = _assemble(programme, frames)
+    if STRING_OUTPUT:
+        values = values.with_columns(pl.col("code", "org_unit", "period", "grain", "kind").cast(pl.String))
     values = _narrow(values, request.periods, request.org_units)
     return EvaluationResult(programme=programme, as_of=request.as_of, values=values, reported=reported)
 
@@ -173,27 +200,29 @@ def naive_utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def _as_of(revisions: pl.DataFrame, as_of: datetime | None) -> pl.DataFrame:
+def _as_of(revisions: pl.DataFrame, as_of: datetime | None, keys: list[str] | None = None) -> pl.DataFrame:
     frame = revisions
     if as_of is not None:
         moment = naive_utc(as_of)
         frame = frame.filter(pl.col("recorded_at").is_null() | (pl.col("recorded_at") <= moment))
-    keys = ["code", "org_unit", "period", "kind", "source"]
+    keys = keys or ["code", "org_unit", "period", "kind", "source"]
     frame = frame.with_row_index("_order").sort(["recorded_at", "_order"], nulls_last=False)
     latest = frame.group_by(keys, maintain_order=True).last()
     return latest.filter(~pl.col("withdrawn").fill_null(False)).drop("_order")
 
 
-def _best_kind(frame: pl.DataFrame) -> pl.DataFrame:
+def _best_kind(frame: pl.DataFrame, keys: list[str] | None = None) -> pl.DataFrame:
     """One value per code, org unit and period: actual before estimate before plan."""
     ranked = frame.with_columns(
-        pl.col("kind").replace_strict(KIND_RANK, return_dtype=pl.Int8).alias("rank")
+        pl.col("kind").cast(pl.String).replace_strict(KIND_RANK, return_dtype=pl.Int8).alias("rank")
     ).drop_nulls("value")
+    # ties within a kind (the same figure from two sources) go to the first source in code order
+    order = ["rank", "source"] if "source" in ranked.columns else ["rank"]
     return (
-        ranked.sort("rank")
-        .group_by(["code", "org_unit", "period"], maintain_order=True)
+        ranked.sort(order, maintain_order=True)
+        .group_by(keys or ["code", "org_unit", "period"], maintain_order=True)
         .first()
-        .select("code", "org_unit", "period", "rank", "value")
+        .select(*(keys or ["code", "org_unit", "period"]), "rank", "value")
     )
 
 
@@ -220,6 +249,7 @@ def period_table(keys: Iterable[str]) -> pl.DataFrame:
 
 def _with_period_columns(frame: pl.DataFrame) -> pl.DataFrame:
     table = period_table(frame.get_column("period").unique().to_list())
+    table = table.with_columns(pl.col("period", "grain").cast(pl.Categorical))
     return frame.join(table, on="period", how="left")
 
 
@@ -238,9 +268,9 @@ def _series_frames(programme: Programme, observed: pl.DataFrame) -> dict[str, pl
 def _empty() -> pl.DataFrame:
     return pl.DataFrame(
         schema={
-            "org_unit": pl.String,
-            "period": pl.String,
-            "grain": pl.String,
+            "org_unit": pl.Categorical,
+            "period": pl.Categorical,
+            "grain": pl.Categorical,
             "fiscal_year": pl.Int32,
             "index": pl.Int32,
             "months": pl.Int32,
@@ -274,10 +304,10 @@ def _roll_up_time(series: Series, frame: pl.DataFrame) -> pl.DataFrame:
         if how != "last":
             rolled = rolled.filter(pl.col("_n") == needed)
         rolled = rolled.rename({"_parent_index": "index"}).with_columns(
-            pl.lit(parent.value).alias("grain"), pl.col("index").cast(pl.Int32)
+            pl.lit(parent.value).cast(pl.Categorical).alias("grain"), pl.col("index").cast(pl.Int32)
         )
         rolled = rolled.with_columns(
-            _period_key(parent).alias("period"),
+            _period_key(parent).cast(pl.Categorical).alias("period"),
             pl.lit(12 if parent is Grain.YEAR else 6, dtype=pl.Int32).alias("months"),
         )
         rolled = rolled.join(frame.select(KEY), on=KEY, how="anti")
@@ -312,11 +342,11 @@ def _roll_up_orgs(programme: Programme, series: Series, frame: pl.DataFrame) -> 
                 "org_unit": [c for c, d in depth.items() if d == level],
                 "_parent": [parent_of[c] for c, d in depth.items() if d == level],
             },
-            schema={"org_unit": pl.String, "_parent": pl.String},
+            schema={"org_unit": pl.Categorical, "_parent": pl.Categorical},
         )
         needed = pl.DataFrame(
             {"_parent": list(children_count), "_needed": list(children_count.values())},
-            schema={"_parent": pl.String, "_needed": pl.UInt32},
+            schema={"_parent": pl.Categorical, "_needed": pl.UInt32},
         )
         rolled = (
             frame.join(links, on="org_unit", how="inner")
@@ -424,7 +454,9 @@ def _tree_expr(node: expr_lang.Node, columns: dict[str, str]) -> pl.Expr:
             parts = [_tree_expr(a, columns) for a in args]
             if function == "abs":
                 return parts[0].abs()
-            return pl.min_horizontal(*parts) if function == "min" else pl.max_horizontal(*parts)
+            # like the exact evaluator (expression.evaluate): a missing argument makes the result missing
+            chosen = pl.min_horizontal(*parts) if function == "min" else pl.max_horizontal(*parts)
+            return pl.when(pl.any_horizontal([p.is_null() for p in parts])).then(None).otherwise(chosen)
     raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
 
 
@@ -482,18 +514,32 @@ def _compute(indicator: Indicator, frames: Frames) -> pl.DataFrame:
     raise AssertionError(f"unknown formula {formula!r}")  # pragma: no cover
 
 
+KIND_ENUM = pl.Enum(["actual", "estimate", "plan"])
+
+
 def _assemble(programme: Programme, frames: Frames) -> pl.DataFrame:
     indicator_codes = {i.code for i in programme.indicators}
-    parts = [
-        frame.with_columns(pl.lit(code).alias("code"), pl.lit(code in indicator_codes).alias("is_indicator"))
-        for code, frame in frames.items()
-        if frame.height
-    ]
+    parts = []
+    for code in list(frames):
+        frame = frames.pop(code)
+        if frame.height:
+            parts.append(
+                frame.select(
+                    pl.lit(code).cast(pl.Categorical).alias("code"),
+                    "org_unit",
+                    "period",
+                    "grain",
+                    "fiscal_year",
+                    "index",
+                    pl.col("rank").replace_strict(RANK_KIND, return_dtype=KIND_ENUM).alias("kind"),
+                    "value",
+                    pl.lit(code in indicator_codes).alias("is_indicator"),
+                )
+            )
+        del frame
     if not parts:
         return pl.DataFrame(schema={c: pl.String for c in COLUMNS})
-    values = pl.concat(parts, how="vertical_relaxed")
-    values = values.with_columns(pl.col("rank").replace_strict(RANK_KIND, return_dtype=pl.String).alias("kind"))
-    return values.select(COLUMNS)
+    return pl.concat(parts, how="vertical", rechunk=False)
 
 
 def _narrow(
