@@ -20,11 +20,12 @@ $(STAMP): $(BIN)/python requirements/dev.txt pyproject.toml
 
 install: $(STAMP)
 
-## demo: load the bundled Kobe roadmap into the embedded database, reconcile it, serve the dashboard
+## demo: load the bundled Kobe roadmap into the embedded database, reconcile it, write the report, serve the dashboard
 demo: install
 	$(BIN)/shihyo load examples/kobe --reason "make demo"
 	$(BIN)/shihyo reconcile
 	$(BIN)/shihyo targets
+	$(BIN)/shihyo report --format all --out out
 	@echo "database: $(SHIHYO_HOME)/shihyo.sqlite3 — also try: $(BIN)/shihyo compute --period R3"
 	$(BIN)/shihyo serve --host 127.0.0.1 --port $(PORT)
 
@@ -55,7 +56,9 @@ messages: install
 	cd src/shihyo && DJANGO_SETTINGS_MODULE=shihyo.web.settings ../../$(BIN)/django-admin compilemessages
 
 bench: install
-	$(BIN)/python bench/engine_vs_duckdb.py
+	$(BIN)/python bench/engine_vs_duckdb.py --repeat 3
+	$(BIN)/python bench/dashboard_load.py
+	$(BIN)/python bench/report_speed.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

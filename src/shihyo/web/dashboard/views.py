@@ -116,17 +116,17 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     if indicator is None:
         raise Http404(code)
     unit = main_org_unit(programme)
-    the_card = card(state.result, indicator, unit, context["period"], state.evaluations, state.reconciliations)
-    names = pages.names(programme, lang())
+    period = context["period"]
+    # each part is computed once, and only when the cached page fragment is missing
     context.update(
         title=indicator.name_en or indicator.name if lang() == "en" else indicator.name,
         indicator=indicator,
-        card=the_card,
-        spec=chart_spec(state.result, indicator, unit, lang()),
-        rows=pages.year_rows(state, indicator, unit),
-        formula=describe(indicator.formula, names, lang()),
-        inputs=lambda: pages.input_history(state, indicator, unit),
-        reconciliations=[r for r in state.reconciliations if r.code == code],
+        card=cache(lambda: card(state.result, indicator, unit, period, state.evaluations, state.reconciliations)),
+        spec=cache(lambda: chart_spec(state.result, indicator, unit, lang())),
+        rows=cache(lambda: pages.year_rows(state, indicator, unit)),
+        formula=cache(lambda: describe(indicator.formula, pages.names(programme, lang()), lang())),
+        inputs=cache(lambda: pages.input_history(state, indicator, unit)),
+        reconciliations=cache(lambda: [r for r in state.reconciliations if r.code == code]),
         differs=Verdict.DIFFERS,
         targets=programme.targets_of(code),
     )
