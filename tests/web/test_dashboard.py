@@ -153,3 +153,14 @@ def test_new_data_shows_without_a_restart(client: Client, kobe: Dataset) -> None
     save_dataset(replace(kobe, observations=changed), now=datetime(2022, 8, 1, tzinfo=ZoneInfo("Asia/Tokyo")))
     assert "52.1%" in client.get("/").content.decode()
     assert "51.1%" in client.get("/?as_of=2022-07-15").content.decode()  # the past stays as it was
+
+
+def test_report_downloads_from_the_web(client: Client, kobe: Dataset) -> None:
+    pdf = client.get("/report/download.pdf?period=R3")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert 'filename="kobe-report-FY2021-ja.pdf"' in pdf["Content-Disposition"]
+    pptx = client.get("/report/download.pptx")
+    assert zipfile.ZipFile(io.BytesIO(pptx.content)).getinfo("ppt/presentation.xml")
+    xlsx = english(client).get("/report/download.xlsx")
+    assert zipfile.ZipFile(io.BytesIO(xlsx.content)).getinfo("xl/workbook.xml")
+    assert client.get("/report/download.docx").status_code == 404

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import vl_convert
@@ -13,8 +15,11 @@ from django.http import Http404, HttpResponse
 from shihyo.core.charts import chart_spec
 from shihyo.core.indicators import Indicator
 from shihyo.core.overview import main_org_unit
+from shihyo.core.periods import Period
+from shihyo.core.report import build_report
 from shihyo.core.tables import indicator_rows
 from shihyo.fonts import chart_png, chart_svg
+from shihyo.reports.build import write_reports
 from shihyo.web.dashboard.services import DashboardState
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -96,3 +101,22 @@ def _xlsx(state: DashboardState, indicator: Indicator, lang: str) -> bytes:
     sheet.set_column(4, 4, 40)
     book.close()
     return buffer.getvalue()
+
+
+def report_file(
+    state: DashboardState, period: Period, fmt: str, content_type: str, lang: str, as_of: str
+) -> HttpResponse:
+    """The report written by the same code as `shihyo report`, into a temporary folder, then sent."""
+    model = build_report(
+        state.result,
+        state.evaluations,
+        state.reconciliations,
+        period,
+        lang=lang,
+        as_of_label=as_of or ("最新" if lang == "ja" else "latest"),
+        data_version=state.stored.definitions_recorded_at.strftime("%Y-%m-%d %H:%M"),
+    )
+    stem = f"{state.result.programme.code}-report-{period.key}-{lang}"
+    with tempfile.TemporaryDirectory() as folder:
+        (path,) = write_reports(model, [fmt], Path(folder), stem)
+        return _attachment(path.read_bytes(), content_type, path.name)

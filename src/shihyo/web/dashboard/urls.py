@@ -10,5 +10,6 @@ urlpatterns = [
     path("roadmap/", views.roadmap_page, name="roadmap"),
     path("organisation/", views.organisation_page, name="organisation"),
     path("summary/", views.summary_page, name="summary"),
+    path("report/download.<str:fmt>", views.report_download, name="report"),
     path("assets/vega-embed.js", views.vega_bundle, name="vega"),
 ]

@@ -168,6 +168,25 @@ def indicator_download(request: HttpRequest, code: str, fmt: str) -> HttpRespons
     return downloads.download(state, indicator, fmt, lang())
 
 
+REPORT_TYPES = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@_guard
+def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The annual report of the selected period and data date, written on request."""
+    if fmt not in REPORT_TYPES:
+        raise Http404(fmt)
+    state, context = _common(request)
+    period = context["period"]
+    if period is None:
+        raise BadRequest("choose a period", "対象期間を選んでください")
+    return downloads.report_file(state, period.year(), fmt, REPORT_TYPES[fmt], lang(), context["as_of"])
+
+
 @require_GET
 def vega_bundle(request: HttpRequest) -> HttpResponse:
     """vega, vega-lite and vega-embed, served from the installed vl-convert package (no CDN)."""
