@@ -18,17 +18,11 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate, revisions_frame
 from shihyo.core.formatting import format_value
 from shihyo.core.highlights import Highlight
-from shihyo.core.periods import fiscal_year
-from shihyo.core.reconcile import reconcile
-from shihyo.core.report import Report, build_report
-from shihyo.core.targets import evaluate_targets
-from shihyo.io.directory import read_programme_dir
+from shihyo.core.report import Report
 from shihyo.reports.pdf.dump import PAGE_MARKER, pdf_fonts, pdf_page_count, pdf_text
 from shihyo.reports.pdf.render import chart_for_page, label, report_data, text_em, write_pdf
-from tests.conftest import KOBE
 
 Golden = Callable[[str, str], None]
 LANGS = ("ja", "en")
@@ -38,23 +32,6 @@ MISSING = [tool for tool in POPPLER if shutil.which(tool) is None]
 needs_poppler = pytest.mark.skipif(
     bool(MISSING), reason=f"poppler-utils is not installed ({', '.join(MISSING)} missing; .ci/run installs it)"
 )
-
-
-@pytest.fixture(scope="module")
-def result() -> EvaluationResult:
-    kobe = read_programme_dir(KOBE)
-    return evaluate(EvaluationRequest(kobe.programme, revisions_frame(kobe.observations)))
-
-
-@pytest.fixture(scope="module")
-def reports(result: EvaluationResult) -> dict[str, Report]:
-    evaluations, found = evaluate_targets(result), reconcile(result)
-    return {
-        lang: build_report(
-            result, evaluations, found, fiscal_year(2021), lang=lang, as_of_label="2022-07-01", data_version="test"
-        )
-        for lang in LANGS
-    }
 
 
 @pytest.fixture(scope="module")

@@ -14,38 +14,17 @@ from typing import Any
 import openpyxl  # type: ignore[import-untyped]  # no stubs; see pyproject mypy overrides
 import pytest
 
-from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate, revisions_frame
+from shihyo.core.engine import EvaluationResult
 from shihyo.core.indicators import ChartKind
-from shihyo.core.periods import fiscal_year, parse_period
-from shihyo.core.reconcile import reconcile
-from shihyo.core.report import Report, build_report
+from shihyo.core.periods import parse_period
+from shihyo.core.report import Report
 from shihyo.core.summary_table import summary_years
 from shihyo.core.tables import indicator_rows
-from shihyo.core.targets import evaluate_targets
-from shihyo.io.directory import read_programme_dir
 from shihyo.reports.xlsx.dump import workbook_charts, workbook_dump
 from shihyo.reports.xlsx.render import BASE_FILL, FONT, PLAN_FILL, TEXT, number_format, write_xlsx
-from tests.conftest import KOBE
 
 Golden = Callable[[str, str], None]
 LANGS = ("ja", "en")
-
-
-@pytest.fixture(scope="module")
-def result() -> EvaluationResult:
-    kobe = read_programme_dir(KOBE)
-    return evaluate(EvaluationRequest(kobe.programme, revisions_frame(kobe.observations)))
-
-
-@pytest.fixture(scope="module")
-def reports(result: EvaluationResult) -> dict[str, Report]:
-    evaluations, found = evaluate_targets(result), reconcile(result)
-    return {
-        lang: build_report(
-            result, evaluations, found, fiscal_year(2021), lang=lang, as_of_label="2022-07-01", data_version="test"
-        )
-        for lang in LANGS
-    }
 
 
 @pytest.fixture(scope="module")
