@@ -53,6 +53,23 @@ def _label(item: Any, lang: str) -> str:
     return str(item.name_en or item.name) if lang == "en" else str(item.name)
 
 
+def _named(result: EvaluationResult, code: str, lang: str) -> tuple[str, str]:
+    """(name in the page's language, unit) of a series or indicator; the code itself if unknown."""
+    item: Any = result.programme.series_by_code().get(code) or result.programme.indicator_by_code().get(code)
+    return (_label(item, lang), str(item.unit)) if item is not None else (code, "")
+
+
+def _series_color(order: list[str]) -> dict[str, Any]:
+    """One colour per named series, in the given order."""
+    return {
+        "field": "series",
+        "type": "nominal",
+        "title": None,
+        "sort": order,
+        "scale": {"domain": order, "range": PALETTE[: len(order)]},
+    }
+
+
 def _axis_format(indicator_unit: str, decimals: int) -> str:
     return f",.{max(decimals, 0)}f"
 
@@ -201,11 +218,7 @@ def bar_line_spec(
 ) -> dict[str, Any]:
     """Counts as bars on the left axis, the indicator (a ratio) as a line on the right axis."""
     style = result.programme.wareki_style
-    names = {s.code: s for s in result.programme.series}
-    names_i = result.programme.indicator_by_code()
-    source = names.get(bars) or names_i.get(bars)
-    bar_name = _label(source, lang) if source is not None else bars
-    bar_unit = names[bars].unit if bars in names else names_i[bars].unit if bars in names_i else ""
+    bar_name, bar_unit = _named(result, bars, lang)
     bar_rows = _rows(yearly_points(result, bars, org_unit), style, lang, bar_name)
     line_name = _label(indicator, lang)
     line_rows = _rows(yearly_points(result, indicator.code, org_unit), style, lang, line_name)
@@ -246,13 +259,10 @@ def stacked_spec(
 ) -> dict[str, Any]:
     """Parts stacked to their whole (e.g. certificates by channel)."""
     style = result.programme.wareki_style
-    series = {s.code: s for s in result.programme.series}
-    others = result.programme.indicator_by_code()
     rows: list[dict[str, Any]] = []
     order = []
     for code in parts:
-        item = series.get(code) or others.get(code)
-        name = _label(item, lang) if item is not None else code
+        name, _unit = _named(result, code, lang)
         order.append(name)
         rows += _rows(yearly_points(result, code, org_unit), style, lang, name)
     title = _label(indicator, lang)
@@ -261,13 +271,7 @@ def stacked_spec(
     spec["encoding"] = {
         "x": _x(lang),
         "y": _y(indicator.unit, 0, indicator.unit, stack="zero"),
-        "color": {
-            "field": "series",
-            "type": "nominal",
-            "title": None,
-            "sort": order,
-            "scale": {"domain": order, "range": PALETTE[: len(order)]},
-        },
+        "color": _series_color(order),
         "order": {"field": "series_order", "type": "quantitative"},
         "opacity": {"condition": {"test": f"datum.kind == '{KIND_LABELS[lang]['plan']}'", "value": 0.5}, "value": 1},
         "tooltip": [*_tooltip(lang, 0), {"field": "series", "title": "内訳" if lang == "ja" else "Part"}],
@@ -285,9 +289,7 @@ def comparison_spec(
     rows: list[dict[str, Any]] = []
     order = []
     for code in org_units:
-        name = units[code].name if code in units else code
-        if lang == "en" and code in units and units[code].name_en:
-            name = units[code].name_en
+        name = _label(units[code], lang) if code in units else code
         order.append(name)
         rows += _rows(yearly_points(result, indicator.code, code), style, lang, name)
     title = _label(indicator, lang)
@@ -302,13 +304,7 @@ def comparison_spec(
             "encoding": {
                 "x": _x(lang),
                 "y": y,
-                "color": {
-                    "field": "series",
-                    "type": "nominal",
-                    "title": None,
-                    "sort": order,
-                    "scale": {"domain": order, "range": PALETTE[: len(order)]},
-                },
+                "color": _series_color(order),
                 "strokeDash": {
                     "condition": {"test": f"datum.kind == '{KIND_LABELS[lang]['plan']}'", "value": [4, 3]},
                     "value": [1, 0],
