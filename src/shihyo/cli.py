@@ -481,6 +481,131 @@ def serve(
     waitress_serve(application, host=host, port=port, threads=threads, ident="shihyo")
 
 
+users = typer.Typer(help="Accounts and roles: admin, reviewer, submitter (scoped to org units), viewer.")
+rounds = typer.Typer(help="Collection rounds: open one, see each org unit's state.")
+app.add_typer(users, name="user")
+app.add_typer(rounds, name="round")
+
+
+@users.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Sign-in name.")],
+    role: Annotated[str, typer.Option("--role", help="admin, reviewer, submitter or viewer.")],
+    org_unit: Annotated[
+        list[str] | None, typer.Option("--org-unit", help="A submitter's org unit (repeat for several).")
+    ] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    generate: Annotated[
+        bool, typer.Option("--generate-password", help="Make a random password and print it once.")
+    ] = False,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Create an account (or change its role, org units and password)."""
+    import secrets
+
+    with _user_errors():
+        _setup_django()
+        from shihyo.web.collection.accounts import save_account
+
+        if generate:
+            password = secrets.token_urlsafe(12)
+        elif password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        created = save_account(username, role, list(org_unit or ()), password, programme)
+    out.print(f"{'created' if created else 'updated'} {username} ({role})", highlight=False)
+    if generate:
+        out.print(f"password: {password}", highlight=False)
+
+
+@users.command("list")
+def user_list(fmt: FormatOption = Format.TABLE) -> None:
+    """Every account with its role and org units."""
+    _setup_django()
+    from shihyo.web.collection.accounts import accounts
+
+    rows = [{"username": a[0], "role": a[1], "org_units": " ".join(a[2]), "active": a[3]} for a in accounts()]
+    _emit(rows, ["username", "role", "org_units", "active"], fmt, None, "accounts")
+
+
+@rounds.command("open")
+def round_open(
+    code: Annotated[str, typer.Argument(help="Round code used in addresses, e.g. r4-h1.")],
+    name: Annotated[str, typer.Option("--name", help="Round name, e.g. R4年度上期.")],
+    period: Annotated[list[str], typer.Option("--period", help="Period asked for (repeat for several).")],
+    due: Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-DD.")] = None,
+    series: Annotated[list[str] | None, typer.Option("--series", help="Series asked for (default: all).")] = None,
+    org_unit: Annotated[list[str] | None, typer.Option("--org-unit", help="Org units asked (default: all).")] = None,
+    threshold: Annotated[
+        float | None, typer.Option("--outlier-percent", help="Change vs last period that needs a comment (%).")
+    ] = None,
+    by: Annotated[str, typer.Option("--by", help="Recorded as who opened it.")] = "cli",
+    programme: ProgrammeOption = None,
+) -> None:
+    """Open a collection round: series × periods asked from each org unit by a due date."""
+    from datetime import date
+    from decimal import Decimal
+
+    with _user_errors():
+        _setup_django()
+        from shihyo.web.catalogue.repository import resolve_programme
+        from shihyo.web.collection import services
+
+        try:
+            due_date = date.fromisoformat(due) if due else None
+        except ValueError:
+            raise UserError(
+                f"--due '{due}' is not a date (YYYY-MM-DD)", f"--due「{due}」は日付ではありません"
+            ) from None
+        round_ = services.open_round(
+            resolve_programme(programme),
+            code=code,
+            name=name,
+            periods=period,
+            series=series or (),
+            org_units=org_unit or (),
+            due=due_date,
+            outlier_threshold=Decimal(str(threshold)) / 100 if threshold is not None else None,
+            by=by,
+        )
+    out.print(
+        f"opened {round_.code} ({round_.name}): {len(round_.series)} series × {len(round_.periods)} period(s) "
+        f"from {len(round_.org_units)} org units",
+        highlight=False,
+    )
+
+
+@rounds.command("status")
+def round_status(
+    code: Annotated[str, typer.Argument(help="Round code.")],
+    programme: ProgrammeOption = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Each org unit's state in a round (未提出 / 提出済 / 差戻し / 承認済) and whether it is overdue."""
+    with _user_errors():
+        _setup_django()
+        from shihyo.web.catalogue.repository import resolve_programme
+        from shihyo.web.collection import models, services
+
+        round_ = models.Round.objects.filter(programme__code=resolve_programme(programme), code=code).first()
+        if round_ is None:
+            raise UserError(f"no round '{code}'", f"収集回「{code}」はありません")
+        lines = services.status(round_)
+    rows = [
+        {
+            "org_unit": "  " * line.depth + line.code,
+            "name": line.name,
+            "state": services.STATE_LABELS[line.state][0],
+            "version": line.version,
+            "changed_by": line.changed_by,
+            "overdue": "期限超過" if line.overdue else "",
+        }
+        for line in lines
+    ]
+    _emit(rows, ["org_unit", "name", "state", "version", "changed_by", "overdue"], fmt, None, round_.name)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     command: Callable[..., Any] = typer.main.get_command(app)
     command(args=list(argv) if argv is not None else None, prog_name="shihyo")

@@ -26,7 +26,10 @@ def _param_row(param: Any) -> str:
 def render() -> str:
     group: Any = typer.main.get_command(app)
     lines = [START, "", "| command | what it does |", "|---|---|"]
-    commands = group.commands
+    commands: dict[str, Any] = {}
+    for name, command in group.commands.items():  # groups (shihyo user add …) are listed command by command
+        for sub_name, sub in getattr(command, "commands", {name: command}).items():
+            commands[name if sub is command else f"{name} {sub_name}"] = sub
     for name, command in commands.items():
         lines.append(f"| `shihyo {name}` | {(command.help or '').splitlines()[0]} |")
     for name, command in commands.items():

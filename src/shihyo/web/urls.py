@@ -1,8 +1,9 @@
-"""URL routes: the dashboard at the root, language switching under /i18n/."""
+"""URL routes: the dashboard at the root, collection rounds under /collection/, language switching under /i18n/."""
 
 from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shihyo.web.collection.urls")),
     path("", include("shihyo.web.dashboard.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.db import models
 
@@ -19,8 +19,16 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
         raise AppendOnlyError("revisions are append-only; record a withdrawal instead of deleting")
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AppendOnlyManager(models.Manager[_M]):
+    def get_queryset(self) -> models.QuerySet[_M]:
+        return AppendOnlyQuerySet(self.model, using=self._db)
+
+
 class AppendOnlyModel(models.Model):
-    objects: ClassVar[models.Manager[Any]] = AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyManager()
 
     class Meta:
         abstract = True

@@ -1,0 +1,69 @@
+"""Who may read and write what. The permission matrix test walks every URL with every role against these.
+
+- admin (programme office): everything, including opening rounds and entering figures for any unit;
+- reviewer: reads every unit, approves, returns and reopens; never enters figures;
+- submitter: reads and enters the figures of their own org units (and the units below them) only;
+- viewer: reads rounds and figures; writes nothing;
+- anonymous: the public dashboard only.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from shihyo.core.collection import Role
+from shihyo.core.model import Programme
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def role_of(user: User) -> Role | None:
+    if not user.is_authenticated:
+        return None
+    if getattr(user, "is_superuser", False):
+        return Role.ADMIN
+    membership = getattr(user, "membership", None)
+    return Role(membership.role) if membership is not None else None
+
+
+def units_of(user: User, programme: Programme) -> frozenset[str]:
+    """The org units a user's membership names, with every unit below them."""
+    membership = getattr(user, "membership", None)
+    if membership is None:
+        return frozenset()
+    children: dict[str, list[str]] = {}
+    for unit in programme.org_units:
+        if unit.parent:
+            children.setdefault(unit.parent, []).append(unit.code)
+    found: set[str] = set()
+    stack = list(membership.org_units)
+    while stack:
+        code = stack.pop()
+        if code not in found:
+            found.add(code)
+            stack.extend(children.get(code, ()))
+    return frozenset(found)
+
+
+def can_use_collection(user: User) -> bool:
+    return role_of(user) is not None
+
+
+def can_open_rounds(user: User) -> bool:
+    return role_of(user) is Role.ADMIN
+
+
+def can_review(user: User) -> bool:
+    return role_of(user) in (Role.ADMIN, Role.REVIEWER)
+
+
+def can_read_unit(user: User, programme: Programme, org_unit: str) -> bool:
+    role = role_of(user)
+    if role in (Role.ADMIN, Role.REVIEWER, Role.VIEWER):
+        return True
+    return role is Role.SUBMITTER and org_unit in units_of(user, programme)
+
+
+def can_submit(user: User, programme: Programme, org_unit: str) -> bool:
+    role = role_of(user)
+    return role is Role.ADMIN or (role is Role.SUBMITTER and org_unit in units_of(user, programme))

@@ -1,0 +1,527 @@
+"""Collection rounds on the database: open a round, read its state, submit figures, review them.
+
+The web views and the CLI call these functions; the checks themselves live in `core.collection`.
+Every write is one transaction: it locks the org unit's submission row, compares the version the user
+started from (a stale version is a conflict, never a lost update) and appends revision rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shihyo.core.collection import (
+    ALLOWED_FROM,
+    DEFAULT_OUTLIER_THRESHOLD,
+    STATE_AFTER,
+    Action,
+    Entry,
+    EntryInput,
+    Key,
+    RoundSpec,
+    State,
+    check_entries,
+    children_in_round,
+    previous_period,
+    submitting_units,
+)
+from shihyo.core.model import Programme
+from shihyo.core.periods import PeriodParseError, parse_period
+from shihyo.core.problems import Problem, UserError, ValidationFailed
+from shihyo.io.submissions import Template, TemplateRow
+from shihyo.web.catalogue import models as catalogue
+from shihyo.web.collection import models
+from shihyo.web.dashboard.services import current_state
+
+CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+RESERVED = frozenset({"history", "new"})  # words used in the collection URLs
+STATE_LABELS = {
+    State.NOT_SUBMITTED: ("未提出", "Not submitted"),
+    State.SUBMITTED: ("提出済", "Submitted"),
+    State.RETURNED: ("差戻し", "Returned"),
+    State.APPROVED: ("承認済", "Approved"),
+}
+
+
+class Conflict(UserError):
+    """Someone else changed the submission since the user loaded it."""
+
+
+class NotAllowed(UserError):
+    """The step does not fit the submission's state (e.g. changing approved figures)."""
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    code: str
+    name: str
+    depth: int
+    state: State
+    version: int
+    changed_at: datetime | None
+    changed_by: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    version: int
+    changed: int  # values that differ from what was entered before (submit) or published (approve)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    by: str
+    stage: str  # "entered" (a department's submission) or "published" (approved, or loaded from files)
+    old: str
+    new: str
+    note: str
+
+
+def spec_of(round_: models.Round) -> RoundSpec:
+    return RoundSpec(
+        code=round_.code,
+        name=round_.name,
+        series=tuple(round_.series),
+        periods=tuple(parse_period(p) for p in round_.periods),
+        org_units=tuple(round_.org_units),
+        outlier_threshold=round_.outlier_threshold,
+    )
+
+
+def programme_of(round_: models.Round) -> Programme:
+    return current_state(round_.programme.code).result.programme
+
+
+def _field_problem(field: str, ja: str, en: str, hint_ja: str = "", hint_en: str = "") -> Problem:
+    return Problem("", None, field, ja, en, hint_ja, hint_en)
+
+
+def open_round(
+    programme_code: str,
+    *,
+    code: str,
+    name: str,
+    periods: Sequence[str],
+    series: Sequence[str] = (),
+    org_units: Sequence[str] = (),
+    due: date | None = None,
+    outlier_threshold: Decimal | None = None,
+    by: str,
+    now: datetime | None = None,
+) -> models.Round:
+    """Open a round; series and org units default to every series and every non-benchmark unit."""
+    programme = current_state(programme_code).result.programme
+    known_series = programme.series_by_code()
+    units = {u.code: u for u in submitting_units(programme)}
+    problems: list[Problem] = []
+    if not CODE.match(code) or code in RESERVED:
+        problems.append(
+            _field_problem(
+                "code",
+                f"コード「{code}」は使えません",
+                f"the code '{code}' cannot be used",
+                "英小文字・数字・-・_ で40字まで（例: r4-h1）",
+                "use up to 40 lower-case letters, digits, - and _ (e.g. r4-h1)",
+            )
+        )
+    elif models.Round.objects.filter(programme__code=programme_code, code=code).exists():
+        problems.append(
+            _field_problem(
+                "code",
+                f"収集回「{code}」は既にあります",
+                f"round '{code}' already exists",
+                "別のコードにしてください",
+                "choose another code",
+            )
+        )
+    if not name.strip():
+        problems.append(
+            _field_problem("name", "名前が空です", "the name is empty", "例: R4年度上期", "e.g. R4年度上期")
+        )
+    parsed = []
+    for text in periods:
+        try:
+            parsed.append(parse_period(text))
+        except PeriodParseError as exc:
+            problems.append(_field_problem("periods", exc.message_ja, exc.message_en))
+    if not periods:
+        problems.append(_field_problem("periods", "期間がありません", "no period given", "例: R4上期", "e.g. R4上期"))
+    for item in series:
+        if item not in known_series:
+            problems.append(_field_problem("series", f"系列「{item}」はありません", f"there is no series '{item}'"))
+    for item in org_units:
+        if item not in units:
+            problems.append(
+                _field_problem("org_units", f"所属「{item}」はありません", f"there is no org unit '{item}'")
+            )
+    if outlier_threshold is not None and outlier_threshold <= 0:
+        problems.append(
+            _field_problem(
+                "outlier_threshold",
+                "しきい値は正の数です",
+                "the threshold must be positive",
+                "例: 0.5（50％）",
+                "e.g. 0.5 (50 %)",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    chosen_units = [u for u in units if not org_units or u in org_units]
+    with transaction.atomic():
+        round_ = models.Round.objects.create(
+            programme=catalogue.Programme.objects.get(code=programme_code),
+            code=code,
+            name=name.strip(),
+            series=list(series) or list(known_series),
+            periods=[p.key for p in parsed],
+            org_units=chosen_units,
+            due=due,
+            outlier_threshold=outlier_threshold or DEFAULT_OUTLIER_THRESHOLD,
+            opened_at=now or timezone.now(),
+            opened_by=by,
+        )
+        models.Submission.objects.bulk_create(
+            models.Submission(round=round_, org_unit=unit, state=State.NOT_SUBMITTED.value) for unit in chosen_units
+        )
+    return round_
+
+
+def status(round_: models.Round, today: date | None = None) -> list[UnitStatus]:
+    """Each org unit of the round in tree order, with its state and whether it is overdue."""
+    programme = programme_of(round_)
+    today = today or timezone.localdate()
+    submissions = {s.org_unit: s for s in round_.submissions.all()}
+    last_events: dict[int, models.SubmissionEvent] = {}
+    for event in models.SubmissionEvent.objects.filter(submission__round=round_).order_by("at", "id"):
+        last_events[event.submission_id] = event
+    units = programme.org_unit_by_code()
+    kids = children_in_round(programme, round_.org_units)
+    roots = [c for c in round_.org_units if units[c].parent not in kids]
+    lines: list[UnitStatus] = []
+
+    def walk(code: str, depth: int) -> None:
+        submission = submissions[code]
+        state = State(submission.state)
+        event = last_events.get(submission.pk)
+        overdue = round_.due is not None and today > round_.due and state in (State.NOT_SUBMITTED, State.RETURNED)
+        lines.append(
+            UnitStatus(
+                code,
+                units[code].name,
+                depth,
+                state,
+                submission.version,
+                submission.changed_at,
+                event.by if event else "",
+                overdue,
+            )
+        )
+        for child in kids[code]:
+            walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return lines
+
+
+def submission_of(round_: models.Round, org_unit: str) -> models.Submission:
+    submission = round_.submissions.filter(org_unit=org_unit).first()
+    if submission is None:
+        raise UserError(
+            f"org unit '{org_unit}' is not part of round '{round_.code}'",
+            f"所属「{org_unit}」は収集回「{round_.code}」の対象ではありません",
+        )
+    return submission
+
+
+def entered(submission: models.Submission) -> dict[Key, models.EntryRevision]:
+    """What the org unit has entered so far: the latest revision of each value."""
+    latest: dict[Key, models.EntryRevision] = {}
+    for row in submission.entries.order_by("recorded_at", "id"):
+        latest[(row.code, row.period)] = row
+    return latest
+
+
+def previous_values(round_: models.Round, org_unit: str) -> dict[Key, Decimal]:
+    """Last period's value of each series asked for (as computed by the engine, roll-ups included)."""
+    result = current_state(round_.programme.code).result
+    values: dict[Key, Decimal] = {}
+    for period in spec_of(round_).periods:
+        before = previous_period(period)
+        if before is None:
+            continue
+        for code in round_.series:
+            value = result.value(code, org_unit, before)
+            if value is not None:
+                values[(code, period.key)] = value
+    return values
+
+
+def template_of(round_: models.Round, org_unit: str, lang: str = "ja") -> Template:
+    """The rows of a unit's form or template: series, period, last period's value, what is entered."""
+    programme = programme_of(round_)
+    submission = submission_of(round_, org_unit)
+    spec = spec_of(round_)
+    series_of = programme.series_by_code()
+    previous = previous_values(round_, org_unit)
+    current = entered(submission)
+    rows = []
+    for code in spec.series:
+        for period in spec.periods:
+            before = previous_period(period)
+            row = current.get((code, period.key))
+            rows.append(
+                TemplateRow(
+                    series=series_of[code],
+                    period=period,
+                    period_label=period.label(programme.wareki_style, lang),
+                    previous=previous.get((code, period.key)),
+                    previous_label=before.label(programme.wareki_style, lang) if before else "",
+                    value=row.text if row else "",
+                    comment=row.comment if row else "",
+                )
+            )
+    return Template(
+        programme_code=programme.code,
+        programme_name=programme.name,
+        round=spec,
+        org_unit=org_unit,
+        org_unit_name=programme.org_unit_by_code()[org_unit].name,
+        due=round_.due,
+        version=submission.version,
+        rows=tuple(rows),
+    )
+
+
+def _conflict(version: int, current: int) -> Conflict:
+    return Conflict(
+        f"someone else changed these figures meanwhile (you started from version {version}, it is now "
+        f"version {current}); nothing was saved — reload the page (or download the template again) and re-enter",
+        f"入力中に他の人がこの提出を更新しました（開いた時点の版 {version}、現在の版 {current}）。"
+        "何も保存していません。画面を再読み込み（またはテンプレートを再ダウンロード）して入力し直してください",
+    )
+
+
+def _lock(round_: models.Round, org_unit: str, base_version: int | None, action: Action) -> models.Submission:
+    submission = models.Submission.objects.select_for_update().filter(round=round_, org_unit=org_unit).first()
+    if submission is None:
+        submission_of(round_, org_unit)  # raises the readable error
+        raise AssertionError("unreachable")
+    if base_version is not None and submission.version != base_version:
+        raise _conflict(base_version, submission.version)
+    state = State(submission.state)
+    if state not in ALLOWED_FROM[action]:
+        ja, en = STATE_LABELS[state]
+        if state is State.APPROVED:
+            raise NotAllowed(
+                "these figures are approved and locked; a reviewer can reopen them with a reason",
+                "承認済みの数値はロックされています。変更するには承認者が理由を付けて差し戻し（再開）してください",
+            )
+        raise NotAllowed(
+            f"this cannot be done while the submission is '{en}'", f"「{ja}」の状態ではこの操作はできません"
+        )
+    return submission
+
+
+def _record(
+    submission: models.Submission, action: Action, base: int, *, by: str, comment: str, via: str, now: datetime
+) -> models.SubmissionEvent:
+    """Append the step and move the submission on by one version; a second writer from the same version fails."""
+    version = base + 1
+    try:
+        with transaction.atomic():
+            event = models.SubmissionEvent.objects.create(
+                submission=submission,
+                action=action.value,
+                state=STATE_AFTER[action].value,
+                version=version,
+                at=now,
+                by=by,
+                comment=comment,
+                via=via,
+            )
+    except IntegrityError:
+        raise _conflict(base, base + 1) from None
+    moved = models.Submission.objects.filter(pk=submission.pk, version=base).update(
+        state=STATE_AFTER[action].value, version=version, changed_at=now
+    )
+    if moved != 1:
+        raise _conflict(base, base + 1)
+    return event
+
+
+def submit(
+    round_: models.Round,
+    org_unit: str,
+    inputs: Iterable[EntryInput],
+    *,
+    base_version: int | None,
+    by: str,
+    via: str,
+    now: datetime | None = None,
+) -> Outcome:
+    """Check every value and, only if all pass, record the changed ones and mark the unit submitted."""
+    now = now or timezone.now()
+    programme = programme_of(round_)
+    spec = spec_of(round_)
+    entries, problems = check_entries(programme, spec, org_unit, list(inputs), previous_values(round_, org_unit))
+    if problems:
+        raise ValidationFailed(problems)
+    with transaction.atomic():
+        submission = _lock(round_, org_unit, base_version, Action.SUBMIT)
+        current = entered(submission)
+        base = submission.version
+        event = _record(submission, Action.SUBMIT, base, by=by, comment="", via=via, now=now)
+        rows = [
+            models.EntryRevision(
+                submission=submission,
+                event=event,
+                code=entry.code,
+                period=entry.period.key,
+                value=None if entry.value is None else str(entry.value),
+                text=entry.text,
+                comment=entry.comment,
+                recorded_at=now,
+                recorded_by=by,
+            )
+            for entry in entries
+            if _changed(current.get(entry.key), entry)
+        ]
+        models.EntryRevision.objects.bulk_create(rows)
+    return Outcome(base + 1, len(rows))
+
+
+def _changed(before: models.EntryRevision | None, entry: Entry) -> bool:
+    if before is None:
+        return entry.value is not None or bool(entry.comment)
+    value = None if entry.value is None else str(entry.value)
+    return (before.value, before.text, before.comment) != (value, entry.text, entry.comment)
+
+
+def review(
+    round_: models.Round,
+    org_unit: str,
+    action: Action,
+    *,
+    comment: str,
+    base_version: int | None,
+    by: str,
+    now: datetime | None = None,
+) -> Outcome:
+    """Approve (bottom-up: children first), return with a comment, or reopen approved figures with a reason."""
+    if action is Action.SUBMIT:
+        raise NotAllowed("use submit() to submit figures", "提出は submit() で行います")
+    now = now or timezone.now()
+    comment = comment.strip()
+    if action in (Action.RETURN, Action.REOPEN) and not comment:
+        raise ValidationFailed(
+            [
+                _field_problem(
+                    "comment",
+                    "差し戻し・再開には理由が必要です",
+                    "returning or reopening needs a reason",
+                    "理由をコメント欄に書いてください",
+                    "write the reason in the comment",
+                )
+            ]
+        )
+    programme = programme_of(round_)
+    kids = children_in_round(programme, round_.org_units)
+    parent = programme.org_unit_by_code()[org_unit].parent
+    with transaction.atomic():
+        submission = _lock(round_, org_unit, base_version, action)
+        others = {s.org_unit: State(s.state) for s in round_.submissions.exclude(pk=submission.pk)}
+        if action is Action.APPROVE:
+            waiting = [c for c in kids.get(org_unit, ()) if others.get(c) is not State.APPROVED]
+            if waiting:
+                names = programme.org_unit_by_code()
+                listed = "、".join(names[c].name for c in waiting)
+                raise NotAllowed(
+                    f"approve the units below first: {', '.join(waiting)}",
+                    f"下位の所属を先に承認してください: {listed}",
+                )
+        if action is Action.REOPEN and parent in others and others[parent] is State.APPROVED:
+            raise NotAllowed(
+                f"the parent unit '{parent}' is approved: reopen it first",
+                "上位の所属が承認済みです。先に上位の所属を再開してください",
+            )
+        base = submission.version
+        _record(submission, action, base, by=by, comment=comment, via="web", now=now)
+        published = _publish(round_, submission, by=by, now=now) if action is Action.APPROVE else 0
+    return Outcome(base + 1, published)
+
+
+def _publish(round_: models.Round, submission: models.Submission, *, by: str, now: datetime) -> int:
+    """Write the approved values as observation revisions (only those that differ from what is published)."""
+    values = [row for row in entered(submission).values() if row.value is not None]
+    if not values:
+        return 0
+    current: dict[Key, catalogue.ObservationRevision] = {}
+    existing = catalogue.ObservationRevision.objects.filter(
+        programme=round_.programme,
+        org_unit=submission.org_unit,
+        kind="actual",
+        source="",
+        code__in={r.code for r in values},
+        period__in={r.period for r in values},
+    ).order_by("recorded_at", "id")
+    for row in existing:
+        current[(row.code, row.period)] = row
+    new_rows = []
+    for entry in values:
+        before = current.get((entry.code, entry.period))
+        if before is not None and (before.value, before.text, before.note) == (entry.value, entry.text, entry.comment):
+            continue
+        new_rows.append(
+            catalogue.ObservationRevision(
+                programme=round_.programme,
+                code=entry.code,
+                org_unit=submission.org_unit,
+                period=entry.period,
+                kind="actual",
+                source="",
+                value=entry.value,
+                text=entry.text,
+                note=entry.comment,
+                recorded_at=now,
+                recorded_by=by,
+                reason=f"{round_.name}: 承認（入力 {entry.recorded_by}）",
+            )
+        )
+    catalogue.ObservationRevision.objects.bulk_create(new_rows)
+    return len(new_rows)
+
+
+def value_history(programme_code: str, code: str, org_unit: str, period: str) -> list[HistoryLine]:
+    """Every change of one value: what departments entered in each round, and what was published."""
+    lines: list[HistoryLine] = []
+    previous = ""
+    for entry in models.EntryRevision.objects.filter(
+        submission__round__programme__code=programme_code, submission__org_unit=org_unit, code=code, period=period
+    ).order_by("recorded_at", "id"):
+        lines.append(HistoryLine(entry.recorded_at, entry.recorded_by, "entered", previous, entry.text, entry.comment))
+        previous = entry.text
+    previous = ""
+    for row in catalogue.ObservationRevision.objects.filter(
+        programme__code=programme_code, org_unit=org_unit, code=code, period=period
+    ).order_by("recorded_at", "id"):
+        new = row.text if row.value is not None else ""
+        note = " / ".join(x for x in (row.kind if row.kind != "actual" else "", row.reason, row.note) if x)
+        lines.append(HistoryLine(row.recorded_at, row.recorded_by, "published", previous, new, note))
+        previous = new
+    return sorted(lines, key=lambda line: line.at)
+
+
+def events(round_: models.Round, org_unit: str | None = None) -> list[models.SubmissionEvent]:
+    rows = models.SubmissionEvent.objects.filter(submission__round=round_).select_related("submission")
+    if org_unit is not None:
+        rows = rows.filter(submission__org_unit=org_unit)
+    return list(rows.order_by("-at", "-id"))

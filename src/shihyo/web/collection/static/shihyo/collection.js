@@ -1,0 +1,40 @@
+// Submission form: show the change against last period while the user types.
+// Reads the same notations the server accepts (▲, full-width digits, commas, 千/万/億); the server checks again.
+(function () {
+  "use strict";
+  var SCALE = { "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "億": 1e8, "兆": 1e12 };
+  function parse(text) {
+    var t = (text || "").normalize("NFKC").replace(/[,\s]/g, "").replace(/[%]$/, "");
+    if (!t) { return null; }
+    var negative = /^[▲△\-−‐―－]/.test(t);
+    t = t.replace(/^[▲△\-−‐―－+]/, "");
+    var total = 0, rest = t, m;
+    var pattern = /^(\d+(?:\.\d+)?)(千万|百万|兆|億|万|千)/;
+    while ((m = pattern.exec(rest)) !== null) {
+      total += parseFloat(m[1]) * SCALE[m[2]];
+      rest = rest.slice(m[0].length);
+    }
+    if (rest) {
+      if (!/^\d+(?:\.\d+)?$/.test(rest)) { return null; }
+      total += parseFloat(rest);
+    }
+    return negative ? -total : total;
+  }
+  function format(change) {
+    var ja = document.documentElement.lang !== "en";
+    var rounded = Math.round(change * 10) / 10;
+    if (rounded < 0) { return (ja ? "▲" : "−") + Math.abs(rounded).toFixed(1) + "%"; }
+    return "+" + rounded.toFixed(1) + "%";
+  }
+  function update(input) {
+    var row = input.closest("tr");
+    var previousCell = row.querySelector("[data-previous]");
+    var out = row.querySelector(".live-change");
+    var previous = parseFloat(previousCell.getAttribute("data-previous"));
+    var value = parse(input.value);
+    out.textContent = (value === null || !isFinite(previous) || previous === 0) ? "" : format((value - previous) / Math.abs(previous) * 100);
+  }
+  document.querySelectorAll(".value-input").forEach(function (input) {
+    input.addEventListener("input", function () { update(input); });
+  });
+})();

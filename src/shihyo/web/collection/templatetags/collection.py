@@ -1,0 +1,54 @@
+"""Template helpers of the collection pages: states, steps, problems and numbers in the page's language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+from shihyo.core.collection import State
+from shihyo.core.problems import Problem
+from shihyo.web.dashboard.templatetags.shihyo import lang
+
+register = template.Library()
+
+
+@register.simple_tag
+def state_label(state: str, labels: dict[State, tuple[str, str]]) -> str:
+    ja, en = labels[State(state)]
+    return ja if lang() == "ja" else en
+
+
+@register.simple_tag
+def action_label(action: str) -> str:
+    return {"submit": _("submitted"), "return": _("returned"), "approve": _("approved"), "reopen": _("reopened")}.get(
+        action, action
+    )
+
+
+@register.simple_tag
+def problem_text(problem: Problem) -> str:
+    """What is wrong and how to fix it, without the place (shown beside it)."""
+    message, hint = (problem.message_ja, problem.hint_ja) if lang() == "ja" else (problem.message_en, problem.hint_en)
+    return f"{message} — {hint}" if hint else message
+
+
+@register.filter
+def plain_number(value: Decimal | None) -> str:
+    """1,971,477 or ▲12.5 (Japanese pages) — the number as stored, with thousands separators."""
+    if value is None:
+        return ""
+    text = f"{abs(value).normalize():,f}"
+    sign = ("▲" if lang() == "ja" else "−") if value < 0 else ""
+    return sign + text
+
+
+@register.filter
+def signed_percent(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    rounded = value.quantize(Decimal("0.1"))
+    if rounded < 0:
+        return f"{'▲' if lang() == 'ja' else '−'}{abs(rounded)}%"
+    return f"+{rounded}%"

@@ -1,0 +1,433 @@
+"""Thin views of collection rounds: read the request, check the role, call `services`, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shihyo.core.collection import Action, EntryInput, State, change_ratio
+from shihyo.core.numbers import NumberParseError, parse_japanese_number
+from shihyo.core.periods import PeriodParseError, parse_period
+from shihyo.core.problems import Problem, UserError, ValidationFailed
+from shihyo.io import submissions as files
+from shihyo.web.catalogue.repository import resolve_programme
+from shihyo.web.collection import models, permissions, services
+from shihyo.web.dashboard.services import current_state
+from shihyo.web.dashboard.templatetags.shihyo import lang
+
+View = Callable[..., HttpResponse]
+
+
+def _client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+
+
+def _throttled(username: str, address: str) -> bool:
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+    recent = models.LoginFailure.objects.filter(at__gte=since)
+    limit = settings.LOGIN_FAILURES_ALLOWED
+    return recent.filter(username=username).count() >= limit or recent.filter(address=address).count() >= limit * 4
+
+
+@require_http_methods(["GET", "POST"])
+def login_page(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next") or request.GET.get("next") or reverse("collection:rounds")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("collection:rounds")
+    context: dict[str, Any] = {"title": _("Sign in"), "next": target, "username": ""}
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()[:150]
+        context["username"] = username
+        address = _client_address(request)
+        if _throttled(username, address):
+            context["error"] = _(
+                "Too many failed sign-ins. Wait 15 minutes and try again, or ask the programme office."
+            )
+            return render(request, "collection/login.html", context, status=429)
+        user = authenticate(request, username=username, password=request.POST.get("password", ""))
+        if user is None or not user.is_active:
+            models.LoginFailure.objects.create(username=username, address=address, at=timezone.now())
+            context["error"] = _("The user name or password is wrong.")
+            return render(request, "collection/login.html", context, status=401)
+        login(request, user)
+        return redirect(target)
+    return render(request, "collection/login.html", context)
+
+
+@require_POST
+def logout_page(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("dashboard:overview")
+
+
+def _error(request: HttpRequest, error: UserError, status: int = 400) -> HttpResponse:
+    problems = error.problems if isinstance(error, ValidationFailed) else ()
+    return render(
+        request,
+        "collection/error.html",
+        {"title": _("Cannot do that"), "message": error.render(lang()), "problems": problems},
+        status=status,
+    )
+
+
+def member_view(view: View) -> View:
+    """Signed-in users with a role only; user errors become readable pages."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('collection:login')}?next={request.path}")
+        if not permissions.can_use_collection(request.user):
+            return HttpResponseForbidden(_("Your account has no role yet: ask the programme office."))
+        try:
+            return view(request, *args, **kwargs)
+        except services.Conflict as exc:
+            return _error(request, exc, 409)
+        except UserError as exc:
+            return _error(request, exc)
+
+    return wrapped
+
+
+def _round(programme: str, code: str) -> models.Round:
+    return get_object_or_404(models.Round.objects.select_related("programme"), programme__code=programme, code=code)
+
+
+@require_GET
+@member_view
+def rounds_page(request: HttpRequest) -> HttpResponse:
+    rounds = list(models.Round.objects.select_related("programme").all())
+    return render(
+        request,
+        "collection/rounds.html",
+        {"title": _("Collection rounds"), "rounds": rounds, "can_open": permissions.can_open_rounds(request.user)},
+    )
+
+
+def _parse_due(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "",
+                    None,
+                    "due",
+                    f"期限「{text}」を日付として読めません",
+                    f"cannot read the due date '{text}'",
+                    "例: 2022-10-31",
+                    "e.g. 2022-10-31",
+                )
+            ]
+        ) from None
+
+
+def _parse_threshold(text: str) -> Decimal | None:
+    if not text.strip():
+        return None
+    try:
+        return Decimal(text.strip()) / 100
+    except InvalidOperation:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "",
+                    None,
+                    "outlier_threshold",
+                    f"「{text}」は数ではありません",
+                    f"'{text}' is not a number",
+                    "例: 50",
+                    "e.g. 50",
+                )
+            ]
+        ) from None
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def new_round_page(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_open_rounds(request.user):
+        return HttpResponseForbidden(_("Only the programme office opens rounds."))
+    programme = current_state(resolve_programme(request.POST.get("programme") or None)).result.programme
+    context: dict[str, Any] = {"title": _("Open a collection round"), "programme": programme, "form": request.POST}
+    if request.method == "POST":
+        try:
+            round_ = services.open_round(
+                programme.code,
+                code=request.POST.get("code", "").strip(),
+                name=request.POST.get("name", ""),
+                periods=[p.strip() for p in request.POST.get("periods", "").replace("、", ",").split(",") if p.strip()],
+                series=request.POST.getlist("series"),
+                org_units=request.POST.getlist("org_units"),
+                due=_parse_due(request.POST.get("due", "")),
+                outlier_threshold=_parse_threshold(request.POST.get("outlier_threshold", "")),
+                by=request.user.get_username(),
+            )
+        except ValidationFailed as exc:
+            context["problems"] = exc.problems
+            return render(request, "collection/new_round.html", context, status=400)
+        messages.success(request, _("The round is open."))
+        return redirect("collection:round", programme=programme.code, code=round_.code)
+    return render(request, "collection/new_round.html", context)
+
+
+@require_GET
+@member_view
+def round_page(request: HttpRequest, programme: str, code: str) -> HttpResponse:
+    round_ = _round(programme, code)
+    prog = services.programme_of(round_)
+    lines = [line for line in services.status(round_) if permissions.can_read_unit(request.user, prog, line.code)]
+    return render(
+        request,
+        "collection/round.html",
+        {
+            "title": round_.name,
+            "round": round_,
+            "lines": lines,
+            "overdue": [line for line in lines if line.overdue],
+            "labels": services.STATE_LABELS,
+        },
+    )
+
+
+def _unit_access(request: HttpRequest, round_: models.Round, org_unit: str, write: bool) -> None:
+    prog = services.programme_of(round_)
+    allowed = (permissions.can_submit if write else permissions.can_read_unit)(request.user, prog, org_unit)
+    if not allowed:
+        raise PermissionError
+
+
+def unit_view(write: bool) -> Callable[[View], View]:
+    """Submission pages: the round and org unit must exist, and the user may read (or write) that unit."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, programme: str, code: str, org_unit: str, **kwargs: Any) -> HttpResponse:
+            round_ = _round(programme, code)
+            if org_unit not in round_.org_units:
+                raise Http404(org_unit)
+            try:
+                _unit_access(request, round_, org_unit, write)
+            except PermissionError:
+                return HttpResponseForbidden(_("You may not see or change the figures of this org unit."))
+            return view(request, round_, org_unit, **kwargs)
+
+        return member_view(wrapped)
+
+    return decorate
+
+
+def _form_inputs(request: HttpRequest, round_: models.Round) -> list[EntryInput]:
+    spec = services.spec_of(round_)
+    inputs = []
+    for series in spec.series:
+        for period in spec.periods:
+            field = f"v-{series}-{period.key}"
+            if field not in request.POST:
+                continue
+            inputs.append(
+                EntryInput(
+                    series,
+                    period,
+                    request.POST.get(field, ""),
+                    request.POST.get(f"c-{series}-{period.key}", ""),
+                    _("form"),
+                    None,
+                    field,
+                )
+            )
+    return inputs
+
+
+def _base_version(request: HttpRequest) -> int | None:
+    text = request.POST.get("version", "")
+    return int(text) if text.isdigit() else None
+
+
+@require_http_methods(["GET", "POST"])
+@unit_view(write=False)
+def submission_page(request: HttpRequest, round_: models.Round, org_unit: str) -> HttpResponse:
+    prog = services.programme_of(round_)
+    can_write = permissions.can_submit(request.user, prog, org_unit)
+    status = 200
+    problems: tuple[Problem, ...] = ()
+    posted: dict[str, str] = {}
+    if request.method == "POST":
+        if not can_write:
+            return HttpResponseForbidden(_("You may not see or change the figures of this org unit."))
+        try:
+            outcome = services.submit(
+                round_,
+                org_unit,
+                _form_inputs(request, round_),
+                base_version=_base_version(request),
+                by=request.user.get_username(),
+                via="web",
+            )
+        except ValidationFailed as exc:
+            problems, status, posted = exc.problems, 400, {key: str(value) for key, value in request.POST.items()}
+        else:
+            messages.success(request, _("Submitted: %(n)d value(s) changed.") % {"n": outcome.changed})
+            return redirect(request.path)
+    template = services.template_of(round_, org_unit, lang())
+    submission = services.submission_of(round_, org_unit)
+    rows = []
+    for row in template.rows:
+        field = f"{row.series.code}-{row.period.key}"
+        value = posted.get(f"v-{field}", row.value) if posted else row.value
+        comment = posted.get(f"c-{field}", row.comment) if posted else row.comment
+        rows.append({"row": row, "field": field, "value": value, "comment": comment, "change": _change(row, value)})
+    return render(
+        request,
+        "collection/submission.html",
+        {
+            "title": f"{round_.name} — {template.org_unit_name}",
+            "round": round_,
+            "org_unit": org_unit,
+            "template": template,
+            "submission": submission,
+            "rows": rows,
+            "problems": problems,
+            "problem_fields": {p.where for p in problems},
+            "can_write": can_write and submission.state != "approved",
+            "can_review": permissions.can_review(request.user),
+            "events": services.events(round_, org_unit),
+            "labels": services.STATE_LABELS,
+            "state": State(submission.state),
+        },
+        status=status,
+    )
+
+
+def _change(row: files.TemplateRow, text: str) -> Decimal | None:
+    """The change against last period shown beside the input (the page updates it as the user types)."""
+    if row.previous is None or not text.strip():
+        return None
+    try:
+        value = parse_japanese_number(text).value
+    except NumberParseError:
+        return None
+    ratio = change_ratio(value, row.previous)
+    return None if ratio is None else ratio * 100
+
+
+@require_POST
+@unit_view(write=True)
+def upload_page(request: HttpRequest, round_: models.Round, org_unit: str) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "",
+                    None,
+                    "file",
+                    "ファイルが選ばれていません",
+                    "no file chosen",
+                    "Excel（.xlsx）か CSV を選んでください",
+                    "choose an Excel (.xlsx) or CSV file",
+                )
+            ]
+        )
+    name = upload.name or "upload"
+    raw = upload.read(files.MAX_BYTES + 1)
+    problems: list[Problem] = []
+    if name.lower().endswith(".csv"):
+        content, via, version = files.read_csv(raw, name, problems), "csv", _base_version(request)
+    else:
+        expected = {"programme": round_.programme.code, "round": round_.code, "org_unit": org_unit}
+        content = files.read_template(raw, name, expected, problems)
+        via, version = "xlsx", content.version
+    if problems:
+        raise ValidationFailed(problems)
+    outcome = services.submit(
+        round_, org_unit, content.inputs, base_version=version, by=request.user.get_username(), via=via
+    )
+    messages.success(request, _("Uploaded %(name)s: %(n)d value(s) changed.") % {"name": name, "n": outcome.changed})
+    return redirect("collection:submission", programme=round_.programme.code, code=round_.code, org_unit=org_unit)
+
+
+@require_GET
+@unit_view(write=False)
+def template_download(request: HttpRequest, round_: models.Round, org_unit: str, fmt: str) -> HttpResponse:
+    template = services.template_of(round_, org_unit)
+    stem = f"shihyo-{round_.code}-{org_unit}"
+    if fmt == "xlsx":
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(files.write_template(template), content_type=content_type)
+    elif fmt == "csv":
+        response = HttpResponse(files.write_csv(template), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404(fmt)
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
+
+
+@require_POST
+@unit_view(write=False)
+def review_page(request: HttpRequest, round_: models.Round, org_unit: str) -> HttpResponse:
+    if not permissions.can_review(request.user):
+        return HttpResponseForbidden(_("Only reviewers and the programme office approve or return figures."))
+    try:
+        action = Action(request.POST.get("action", ""))
+    except ValueError:
+        raise Http404("action") from None
+    services.review(
+        round_,
+        org_unit,
+        action,
+        comment=request.POST.get("comment", ""),
+        base_version=_base_version(request),
+        by=request.user.get_username(),
+    )
+    done = {Action.APPROVE: _("Approved."), Action.RETURN: _("Returned."), Action.REOPEN: _("Reopened.")}
+    messages.success(request, done.get(action, ""))
+    return redirect("collection:submission", programme=round_.programme.code, code=round_.code, org_unit=org_unit)
+
+
+@require_GET
+@member_view
+def history_page(request: HttpRequest, programme: str) -> HttpResponse:
+    prog = current_state(programme).result.programme
+    code, org_unit = request.GET.get("code", ""), request.GET.get("org_unit", "")
+    try:
+        period = parse_period(request.GET.get("period", ""))
+    except PeriodParseError as exc:
+        raise UserError(exc.message_en, exc.message_ja) from None
+    if code not in prog.series_by_code() and code not in prog.indicator_by_code():
+        raise Http404(code)
+    if not permissions.can_read_unit(request.user, prog, org_unit):
+        return HttpResponseForbidden(_("You may not see or change the figures of this org unit."))
+    lines = services.value_history(programme, code, org_unit, period.key)
+    return render(
+        request,
+        "collection/history.html",
+        {
+            "title": _("History of a value"),
+            "lines": lines,
+            "code": code,
+            "org_unit": prog.org_unit_by_code().get(org_unit),
+            "org_unit_code": org_unit,
+            "period": period,
+            "name": (prog.series_by_code().get(code) or prog.indicator_by_code()[code]).name,
+            "prog": prog,
+        },
+    )

@@ -1,0 +1,91 @@
+"""A small programme for collection tests: the mini fixture plus a share, a うち part and a 内訳 breakdown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from shihyo.core.model import Dataset, OrgUnit, OrgUnitKind, PartRelation, Series
+from shihyo.web.dashboard.services import clear_cache
+
+EXTRA_SERIES = (
+    Series("rate", "満足度", "%", decimals=1, name_en="Satisfaction"),
+    Series("online_smart", "うちスマート申請", "件", part_of="online", relation=PartRelation.OF_WHICH),
+    Series("online_kiosk", "内訳：キオスク", "件", part_of="online", relation=PartRelation.BREAKDOWN),
+    Series("online_mail", "内訳：郵送", "件", part_of="online", relation=PartRelation.BREAKDOWN),
+)
+
+
+def collection_dataset(mini: Dataset, wards: int = 2) -> Dataset:
+    """The mini programme with `wards` wards under the city (ward_a, ward_b, then ward_003 …)."""
+    programme = mini.programme
+    units = [u for u in programme.org_units if u.code in ("city", "ward_a", "ward_b", "national")]
+    units += [OrgUnit(f"ward_{i:03d}", f"第{i}区", OrgUnitKind.WARD, parent="city") for i in range(3, wards + 1)]
+    return replace(mini, programme=replace(programme, series=programme.series + EXTRA_SERIES, org_units=tuple(units)))
+
+
+@pytest.fixture
+def dataset(mini: Dataset) -> Dataset:
+    return collection_dataset(mini)
+
+
+@pytest.fixture(autouse=True)
+def fresh_evaluation_cache() -> Iterator[None]:
+    clear_cache()
+    yield
+    clear_cache()
+
+
+PASSWORD = "collection-test-password-1"
+ROLES = {
+    "office": ("admin", []),
+    "reviewer": ("reviewer", []),
+    "ward_a_clerk": ("submitter", ["ward_a"]),
+    "ward_b_clerk": ("submitter", ["ward_b"]),
+    "city_clerk": ("submitter", ["city"]),
+    "viewer": ("viewer", []),
+}
+
+
+def store(dataset: Dataset) -> None:
+    from datetime import UTC, datetime
+
+    from shihyo.web.catalogue.repository import save_dataset
+
+    save_dataset(dataset, now=datetime(2022, 4, 1, tzinfo=UTC), recorded_by="test")
+    clear_cache()
+
+
+def make_users() -> None:
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import User
+
+    from shihyo.web.collection.models import Membership
+
+    hashed = make_password(PASSWORD)  # one argon2 hash for all: hashing is deliberately slow
+    for name, (role, units) in ROLES.items():
+        user = User.objects.create(username=name, password=hashed)
+        Membership.objects.create(user=user, role=role, org_units=units)
+
+
+@pytest.fixture
+def round_(dataset: Dataset) -> object:
+    """The mini programme stored, the six accounts, and round r4-h1 open for city, ward_a and ward_b."""
+    from datetime import date
+
+    from shihyo.web.collection import services
+
+    store(dataset)
+    make_users()
+    return services.open_round(
+        "mini",
+        code="r4-h1",
+        name="R4年度上期",
+        periods=["R4上期"],
+        series=["online", "staff"],
+        org_units=["city", "ward_a", "ward_b"],
+        due=date(2022, 10, 31),
+        by="office",
+    )
