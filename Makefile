@@ -39,10 +39,10 @@ typecheck:
 	$(BIN)/mypy
 
 pytest:
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not postgres"
 
 pytest-postgres:
-	SHIHYO_DATABASE_URL=$(PG_URL) $(BIN)/pytest -m db
+	SHIHYO_DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "db or postgres"
 
 ## lock: re-pin requirements/dev.txt from pyproject.toml (names and versions only)
 lock: $(BIN)/python

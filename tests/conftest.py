@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     problem = _postgres_problem()
     if problem:
         for item in items:
-            if item.get_closest_marker("db"):
+            if item.get_closest_marker("db") or item.get_closest_marker("postgres"):
                 item.add_marker(pytest.mark.skip(reason=problem))
 
 

@@ -135,6 +135,8 @@ def database_settings() -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
+        # tests use a file too, so that they see WAL and locking as the embedded server does
+        "TEST": {"NAME": str(HOME / "test-shihyo.sqlite3")},
     }
 
 

@@ -1,0 +1,146 @@
+"""The permission matrix: every collection URL × every role (and anonymous), exactly who may read and write.
+
+Submitters reach only their own org units (and the units below them); reviewers approve but never enter
+figures; viewers read; the programme office (admin) does everything; anonymous visitors see the public
+dashboard and the sign-in page only.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from shihyo.core.collection import EntryInput
+from shihyo.core.periods import parse_period
+from shihyo.web.catalogue.models import ObservationRevision
+from shihyo.web.collection import services
+from shihyo.web.collection.models import EntryRevision, Round, Submission, SubmissionEvent
+from tests.collection.conftest import PASSWORD
+
+pytestmark = [pytest.mark.db, pytest.mark.django_db]
+
+ROLES = ("anonymous", "office", "reviewer", "ward_a_clerk", "ward_b_clerk", "city_clerk", "viewer")
+EVERYONE = dict.fromkeys(ROLES, 200)
+MEMBERS = {**EVERYONE, "anonymous": 302}
+READ_WARD_A = {**MEMBERS, "ward_b_clerk": 403}  # city_clerk's units include the wards below the city
+WRITE_WARD_A = {**READ_WARD_A, "office": 302, "ward_a_clerk": 302, "city_clerk": 302, "reviewer": 403, "viewer": 403}
+REVIEW = {**READ_WARD_A, "office": 302, "reviewer": 302, "ward_a_clerk": 403, "city_clerk": 403, "viewer": 403}
+ADMIN_ONLY = {**MEMBERS, "reviewer": 403, "ward_a_clerk": 403, "ward_b_clerk": 403, "city_clerk": 403, "viewer": 403}
+HISTORY = "/collection/mini/history/?code=online&org_unit=ward_a&period=R4上期"
+UNIT = "/collection/mini/r4-h1/ward_a"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    url: str
+    expected: dict[str, int]
+    data: dict[str, Any] | None = None
+    submitted_first: bool = False  # the unit has submitted before the request (so a reviewer can act)
+    writes: bool = False
+
+
+def _csv() -> io.BytesIO:
+    handle = io.BytesIO("code,period,value\r\nonline,R4上期,10\r\nstaff,R4上期,2\r\n".encode())
+    handle.name = "ward_a.csv"
+    return handle
+
+
+ENDPOINTS = (
+    Endpoint("dashboard", "get", "/", EVERYONE),
+    Endpoint("summary", "get", "/summary/", EVERYONE),
+    Endpoint("login page", "get", "/login/", EVERYONE),
+    Endpoint("rounds", "get", "/collection/", MEMBERS),
+    Endpoint("new round form", "get", "/collection/new/", ADMIN_ONLY),
+    Endpoint(
+        "open a round",
+        "post",
+        "/collection/new/",
+        {**ADMIN_ONLY, "office": 302},
+        {"name": "R4年度下期", "code": "r4-h2", "periods": "R4下期", "programme": "mini"},
+        writes=True,
+    ),
+    Endpoint("round status", "get", "/collection/mini/r4-h1/", MEMBERS),
+    Endpoint("ward A figures", "get", f"{UNIT}/", READ_WARD_A),
+    Endpoint("ward A template", "get", f"{UNIT}/template.xlsx", READ_WARD_A),
+    Endpoint("ward A csv", "get", f"{UNIT}/template.csv", READ_WARD_A),
+    Endpoint("ward A history", "get", HISTORY, READ_WARD_A),
+    Endpoint(
+        "submit ward A",
+        "post",
+        f"{UNIT}/",
+        WRITE_WARD_A,
+        {"v-online-FY2022H1": "10", "v-staff-FY2022H1": "2"},
+        writes=True,
+    ),
+    Endpoint("upload ward A", "post", f"{UNIT}/upload/", WRITE_WARD_A, {"file": "csv"}, writes=True),
+    Endpoint("approve ward A", "post", f"{UNIT}/review/", REVIEW, {"action": "approve"}, True, True),
+    Endpoint("return ward A", "post", f"{UNIT}/review/", REVIEW, {"action": "return", "comment": "再確認"}, True, True),
+)
+
+
+def submit_ward_a(round_: Round) -> None:
+    period = parse_period("R4上期")
+    inputs = [EntryInput("online", period, "10"), EntryInput("staff", period, "2")]
+    services.submit(round_, "ward_a", inputs, base_version=None, by="ward_a_clerk", via="web")
+
+
+def _client(role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        assert client.login(username=role, password=PASSWORD)
+    return client
+
+
+def _footprint() -> tuple[int, int, int, int]:
+    return (
+        EntryRevision.objects.count(),
+        SubmissionEvent.objects.count(),
+        ObservationRevision.objects.count(),
+        Round.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+def test_permission_matrix(round_: Round, endpoint: Endpoint, role: str) -> None:
+    if endpoint.submitted_first:
+        submit_ward_a(round_)
+    client = _client(role)
+    before = _footprint()
+    if endpoint.method == "get":
+        response = client.get(endpoint.url)
+    else:
+        data = dict(endpoint.data or {})
+        data["version"] = Submission.objects.get(org_unit="ward_a").version
+        if data.get("file") == "csv":
+            data["file"] = _csv()
+        response = client.post(endpoint.url, data)
+    expected = endpoint.expected[role]
+    assert response.status_code == expected, f"{endpoint.name} as {role}: {response.content.decode()[:300]}"
+    if role == "anonymous" and expected == 302:
+        assert response["Location"].startswith("/login/")
+    if endpoint.writes:
+        changed = _footprint() != before
+        assert changed == (expected == 302 and role != "anonymous"), f"{endpoint.name} as {role} wrote {changed}"
+
+
+def test_a_submitter_sees_only_their_units_in_the_round(round_: Round) -> None:
+    submit_ward_a(round_)
+    page = _client("ward_b_clerk").get("/collection/mini/r4-h1/").content.decode()
+    assert "B区" in page and "A区" not in page and "テスト市" not in page
+    page = _client("city_clerk").get("/collection/mini/r4-h1/").content.decode()
+    assert "A区" in page and "B区" in page and "テスト市" in page
+
+
+def test_a_forbidden_page_shows_none_of_the_figures(round_: Round) -> None:
+    _client("ward_a_clerk").post(f"{UNIT}/", {"version": 0, "v-online-FY2022H1": "987654", "v-staff-FY2022H1": "2"})
+    assert EntryRevision.objects.filter(text="987654").exists()
+    for url in (f"{UNIT}/", f"{UNIT}/template.csv", f"{UNIT}/template.xlsx", HISTORY):
+        response = _client("ward_b_clerk").get(url)
+        assert response.status_code == 403 and b"987654" not in response.content
