@@ -20,12 +20,17 @@ $(STAMP): $(BIN)/python requirements/dev.txt pyproject.toml
 
 install: $(STAMP)
 
-## demo: load the bundled Kobe roadmap into the embedded database, reconcile it, write the report, serve the dashboard
+## demo: load the bundled Kobe roadmap into the embedded database, reconcile it, write the report, open a collection round with demo accounts, serve the dashboard
 demo: install
 	$(BIN)/shihyo load examples/kobe --reason "make demo"
 	$(BIN)/shihyo reconcile
 	$(BIN)/shihyo targets
 	$(BIN)/shihyo report --format all --out out
+	$(BIN)/shihyo round open r4-h1 --name R4年度上期 --period R4上期 --due 2022-10-31 --exists-ok
+	@echo "demo accounts (new passwords on every make demo; sign in at http://127.0.0.1:$(PORT)/login/):"
+	@$(BIN)/shihyo user add office --role admin --generate-password
+	@$(BIN)/shihyo user add reviewer --role reviewer --generate-password
+	@$(BIN)/shihyo user add higashinada --role submitter --org-unit higashinada_ward --generate-password
 	@echo "database: $(SHIHYO_HOME)/shihyo.sqlite3 — also try: $(BIN)/shihyo compute --period R3"
 	$(BIN)/shihyo serve --host 127.0.0.1 --port $(PORT)
 

@@ -541,6 +541,9 @@ def round_open(
         float | None, typer.Option("--outlier-percent", help="Change vs last period that needs a comment (%).")
     ] = None,
     by: Annotated[str, typer.Option("--by", help="Recorded as who opened it.")] = "cli",
+    exists_ok: Annotated[
+        bool, typer.Option("--exists-ok", help="A round of this code already open is not an error.")
+    ] = False,
     programme: ProgrammeOption = None,
 ) -> None:
     """Open a collection round: series × periods asked from each org unit by a due date."""
@@ -550,7 +553,7 @@ def round_open(
     with _user_errors():
         _setup_django()
         from shihyo.web.catalogue.repository import resolve_programme
-        from shihyo.web.collection import services
+        from shihyo.web.collection import models, services
 
         try:
             due_date = date.fromisoformat(due) if due else None
@@ -558,8 +561,13 @@ def round_open(
             raise UserError(
                 f"--due '{due}' is not a date (YYYY-MM-DD)", f"--due「{due}」は日付ではありません"
             ) from None
+        programme_code = resolve_programme(programme)
+        existing = models.Round.objects.filter(programme__code=programme_code, code=code).first()
+        if existing is not None and exists_ok:
+            out.print(f"round {code} ({existing.name}) is already open", highlight=False)
+            return
         round_ = services.open_round(
-            resolve_programme(programme),
+            programme_code,
             code=code,
             name=name,
             periods=period,

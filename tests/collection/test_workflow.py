@@ -198,3 +198,15 @@ def test_the_round_page_lists_states_and_the_overdue(round_: object) -> None:
     assert page.count("未提出") >= 2 and "提出済" in page
     overdue = page.split('id="overdue-title"')[1].split("</section>")[0]
     assert "A区" not in overdue and "B区" in overdue and "テスト市" in overdue
+
+
+@pytest.mark.parametrize("table", ["collection_submissionevent", "collection_entryrevision"])
+def test_the_database_refuses_to_rewrite_submission_history(round_: object, table: str) -> None:
+    from django.db import DatabaseError, connection, transaction
+
+    submit(signed_in("ward_a_clerk"), "ward_a", "100", "5")
+    column = "comment"
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {column} = 'rewritten'")
+    with pytest.raises(Exception, match="append-only"):
+        EntryRevision.objects.all().delete()

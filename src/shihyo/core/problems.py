@@ -19,12 +19,13 @@ class Problem:
     def place(self) -> str:
         line = f":{self.line}" if self.line is not None else ""
         where = f" [{self.where}]" if self.where else ""
-        return f"{self.file}{line}{where}"
+        return f"{self.file}{line}{where}".strip()
 
     def render(self, lang: str = "ja") -> str:
         message, hint = (self.message_ja, self.hint_ja) if lang == "ja" else (self.message_en, self.hint_en)
         fix = f" — {hint}" if hint else ""
-        return f"{self.place()}: {message}{fix}"
+        place = self.place()
+        return f"{place}: {message}{fix}" if place else f"{message}{fix}"
 
 
 class UserError(Exception):
@@ -40,13 +41,13 @@ class UserError(Exception):
 
 
 class ValidationFailed(UserError):
-    """Definitions or data with one or more problems; nothing was loaded."""
+    """Definitions, data or a submission with one or more problems; nothing was saved."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         count = len(problems)
         super().__init__(
-            f"{count} problem(s) found; nothing was loaded",
-            f"{count}件の問題が見つかりました。何も読み込んでいません",
+            f"{count} problem(s) found; nothing was saved",
+            f"{count}件の問題が見つかりました。何も保存していません",
         )
         self.problems = tuple(problems)
 
