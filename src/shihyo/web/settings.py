@@ -136,7 +136,7 @@ def database_settings() -> dict[str, Any]:
             "timeout": 20,
         },
         # tests use a file too, so that they see WAL and locking as the embedded server does
-        "TEST": {"NAME": str(HOME / "test-shihyo.sqlite3")},
+        "TEST": {"NAME": str(HOME / f"test-shihyo-{os.getpid()}.sqlite3")},
     }
 
 
