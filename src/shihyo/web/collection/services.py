@@ -509,14 +509,15 @@ def value_history(programme_code: str, code: str, org_unit: str, period: str) ->
     ).order_by("recorded_at", "id"):
         lines.append(HistoryLine(entry.recorded_at, entry.recorded_by, "entered", previous, entry.text, entry.comment))
         previous = entry.text
-    previous = ""
+    published: dict[tuple[str, str], str] = {}  # the latest text of each kind and source (plan, actual …)
     for row in catalogue.ObservationRevision.objects.filter(
         programme__code=programme_code, org_unit=org_unit, code=code, period=period
     ).order_by("recorded_at", "id"):
         new = row.text if row.value is not None else ""
         note = " / ".join(x for x in (row.kind if row.kind != "actual" else "", row.reason, row.note) if x)
-        lines.append(HistoryLine(row.recorded_at, row.recorded_by, "published", previous, new, note))
-        previous = new
+        old = published.get((row.kind, row.source), "")
+        lines.append(HistoryLine(row.recorded_at, row.recorded_by, "published", old, new, note))
+        published[(row.kind, row.source)] = new
     return sorted(lines, key=lambda line: line.at)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -84,6 +84,13 @@ def _error(request: HttpRequest, error: UserError, status: int = 400) -> HttpRes
     )
 
 
+def forbidden(request: HttpRequest, reason: str) -> HttpResponse:
+    """403 as a page in the user's language, saying why."""
+    return render(
+        request, "collection/error.html", {"title": _("Not permitted"), "message": reason, "problems": ()}, status=403
+    )
+
+
 def member_view(view: View) -> View:
     """Signed-in users with a role only; user errors become readable pages."""
 
@@ -92,7 +99,7 @@ def member_view(view: View) -> View:
         if not request.user.is_authenticated:
             return redirect(f"{reverse('collection:login')}?next={request.path}")
         if not permissions.can_use_collection(request.user):
-            return HttpResponseForbidden(_("Your account has no role yet: ask the programme office."))
+            return forbidden(request, _("Your account has no role yet: ask the programme office."))
         try:
             return view(request, *args, **kwargs)
         except services.Conflict as exc:
@@ -165,7 +172,7 @@ def _parse_threshold(text: str) -> Decimal | None:
 @member_view
 def new_round_page(request: HttpRequest) -> HttpResponse:
     if not permissions.can_open_rounds(request.user):
-        return HttpResponseForbidden(_("Only the programme office opens rounds."))
+        return forbidden(request, _("Only the programme office opens rounds."))
     programme = current_state(resolve_programme(request.POST.get("programme") or None)).result.programme
     context: dict[str, Any] = {"title": _("Open a collection round"), "programme": programme, "form": request.POST}
     if request.method == "POST":
@@ -227,7 +234,7 @@ def unit_view(write: bool) -> Callable[[View], View]:
             try:
                 _unit_access(request, round_, org_unit, write)
             except PermissionError:
-                return HttpResponseForbidden(_("You may not see or change the figures of this org unit."))
+                return forbidden(request, _("You may not see or change the figures of this org unit."))
             return view(request, round_, org_unit, **kwargs)
 
         return member_view(wrapped)
@@ -272,7 +279,7 @@ def submission_page(request: HttpRequest, round_: models.Round, org_unit: str) -
     posted: dict[str, str] = {}
     if request.method == "POST":
         if not can_write:
-            return HttpResponseForbidden(_("You may not see or change the figures of this org unit."))
+            return forbidden(request, _("You may not see or change the figures of this org unit."))
         try:
             outcome = services.submit(
                 round_,
@@ -311,7 +318,7 @@ def submission_page(request: HttpRequest, round_: models.Round, org_unit: str) -
             "can_review": permissions.can_review(request.user),
             "events": services.events(round_, org_unit),
             "labels": services.STATE_LABELS,
-            "state": State(submission.state),
+            "submission_state": State(submission.state),
         },
         status=status,
     )
@@ -385,7 +392,7 @@ def template_download(request: HttpRequest, round_: models.Round, org_unit: str,
 @unit_view(write=False)
 def review_page(request: HttpRequest, round_: models.Round, org_unit: str) -> HttpResponse:
     if not permissions.can_review(request.user):
-        return HttpResponseForbidden(_("Only reviewers and the programme office approve or return figures."))
+        return forbidden(request, _("Only reviewers and the programme office approve or return figures."))
     try:
         action = Action(request.POST.get("action", ""))
     except ValueError:
@@ -415,7 +422,7 @@ def history_page(request: HttpRequest, programme: str) -> HttpResponse:
     if code not in prog.series_by_code() and code not in prog.indicator_by_code():
         raise Http404(code)
     if not permissions.can_read_unit(request.user, prog, org_unit):
-        return HttpResponseForbidden(_("You may not see or change the figures of this org unit."))
+        return forbidden(request, _("You may not see or change the figures of this org unit."))
     lines = services.value_history(programme, code, org_unit, period.key)
     return render(
         request,

@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from shihyo.core.collection import State
+from shihyo.core.numbers import round_half_up
 from shihyo.core.problems import Problem
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
@@ -48,7 +49,7 @@ def plain_number(value: Decimal | None) -> str:
 def signed_percent(value: Decimal | None) -> str:
     if value is None:
         return ""
-    rounded = value.quantize(Decimal("0.1"))
+    rounded = round_half_up(value, 1)
     if rounded < 0:
         return f"{'▲' if lang() == 'ja' else '−'}{abs(rounded)}%"
     return f"+{rounded}%"

@@ -22,8 +22,9 @@
   }
   function format(change) {
     var ja = document.documentElement.lang !== "en";
-    var rounded = Math.round(change * 10) / 10;
-    if (rounded < 0) { return (ja ? "▲" : "−") + Math.abs(rounded).toFixed(1) + "%"; }
+    // half up (四捨五入) away from zero, like the server; the tiny factor absorbs float error (1.25 → 1.2499…)
+    var rounded = Math.round(Math.abs(change) * 10 * (1 + 1e-12)) / 10;
+    if (change < 0 && rounded > 0) { return (ja ? "▲" : "−") + rounded.toFixed(1) + "%"; }
     return "+" + rounded.toFixed(1) + "%";
   }
   function update(input) {
