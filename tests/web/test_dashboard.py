@@ -14,9 +14,9 @@ from django.test import Client
 from shihyo.core.formatting import format_value
 from shihyo.core.model import Dataset
 from shihyo.core.periods import fiscal_year
+from shihyo.io.cells import neutralise
 from shihyo.io.directory import read_programme_dir
 from shihyo.web.catalogue.repository import save_dataset
-from shihyo.web.dashboard.downloads import neutralise
 from shihyo.web.dashboard.services import current_state
 from tests.conftest import KOBE
 

@@ -33,6 +33,7 @@ from shihyo.core.indicators import ChartKind
 from shihyo.core.periods import fiscal_year
 from shihyo.core.report import IndicatorPage, Report
 from shihyo.core.summary_table import SummaryRow
+from shihyo.io.cells import looks_like_formula
 
 FONT = "BIZ UDGothic"
 FONT_SIZE = 10
@@ -46,7 +47,6 @@ PERIOD_FILL = "#dfe9ff"
 HEADER_FILL = "#f1f1f4"
 SECTION_FILL = "#e3e3e8"
 GRID = "#bdbdc4"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHART_WIDTH, CHART_HEIGHT = 560, 300
 CHART_ROWS = math.ceil(CHART_HEIGHT / ROW_HEIGHT_PX)
 
@@ -164,7 +164,7 @@ class Styles:
 
 def write_text(ws: Any, row: int, col: int, text: str, styles: Styles, **props: Any) -> None:
     """Text as text: never a formula, and quote-prefixed when it looks like one."""
-    if text.startswith(FORMULA_START):
+    if looks_like_formula(text):
         props["quote_prefix"] = True
     ws.write_string(row, col, text, styles.get(**props) if props else None)
 

@@ -19,16 +19,11 @@ from shihyo.core.periods import Period
 from shihyo.core.report import build_report
 from shihyo.core.tables import indicator_rows
 from shihyo.fonts import chart_png, chart_svg
+from shihyo.io.cells import neutralise
 from shihyo.reports.build import write_reports
 from shihyo.web.dashboard.services import DashboardState
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["indicator", "name", "org_unit", "period", "period_label", "fiscal_year", "kind", "value", "unit", "display"]
-
-
-def neutralise(text: str) -> str:
-    """Keep a spreadsheet from reading a cell as a formula."""
-    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 @cache
