@@ -18,6 +18,9 @@ from shihyo.core.problems import Problem
 
 PERCENT_UNITS = frozenset({"%", "％", "パーセント"})
 DEFAULT_OUTLIER_THRESHOLD = Decimal("0.5")  # a change of more than 50 % against last period needs a comment
+MAX_TEXT = 100  # characters of a value as written: what the entry and observation revisions keep
+MAX_DIGITS = 30  # digits of a value (兆 is 13 digits): its exact text fits the 60 characters stored
+QUOTED = 40  # characters of the user's text quoted back in a message
 
 
 class Role(StrEnum):
@@ -140,6 +143,47 @@ def _problem(entry: EntryInput, ja: str, en: str, hint_ja: str, hint_en: str) ->
     return Problem(entry.file, entry.line, entry.where, ja, en, hint_ja, hint_en)
 
 
+def quoted(text: str, limit: int = QUOTED) -> str:
+    """The user's text as quoted in a message, cut so that a whole cell or file is never echoed back."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _label(period: Period, lang: str = "ja") -> str:
+    """A period's label; its key when no era names it (a file may ask for FY1500)."""
+    try:
+        return period.label(lang=lang)
+    except ValueError:
+        return period.key
+
+
+def _storable(entry: EntryInput, problems: list[Problem]) -> bool:
+    """Whether the value and comment can be kept as written: no NUL character, a value of at most MAX_TEXT."""
+    if "\x00" in entry.text or "\x00" in entry.comment:
+        problems.append(
+            _problem(
+                entry,
+                "値かコメントに制御文字（NUL）が含まれています",
+                "the value or comment contains a control character (NUL)",
+                "文字だけを入力し直してください",
+                "enter it again as plain text",
+            )
+        )
+        return False
+    if len(entry.text.strip()) > MAX_TEXT:
+        problems.append(
+            _problem(
+                entry,
+                f"値が長すぎます（{len(entry.text.strip()):,}字、{MAX_TEXT}字まで）: 「{quoted(entry.text.strip())}」",
+                f"the value is too long ({len(entry.text.strip()):,} characters, at most {MAX_TEXT}): "
+                f"'{quoted(entry.text.strip())}'",
+                "数値だけを入力してください（例: 1,234、1.5万）",
+                "enter just the figure (e.g. 1,234 or 1.5万)",
+            )
+        )
+        return False
+    return True
+
+
 def _parse(entry: EntryInput, series: Series, problems: list[Problem]) -> Decimal | None:
     if is_missing(entry.text):
         return None
@@ -169,6 +213,17 @@ def _parse(entry: EntryInput, series: Series, problems: list[Problem]) -> Decima
         )
         return None
     value = parsed.value
+    if len(value.as_tuple().digits) > MAX_DIGITS:
+        problems.append(
+            _problem(
+                entry,
+                f"桁数が多すぎます（{MAX_DIGITS}桁まで）: 「{quoted(entry.text.strip())}」",
+                f"the figure has more than {MAX_DIGITS} digits: '{quoted(entry.text.strip())}'",
+                f"{series.unit} の数値を確認してください",
+                f"check the figure in {series.unit}",
+            )
+        )
+        return None
     if is_count(series) and value < 0:
         problems.append(
             _problem(
@@ -227,8 +282,8 @@ def check_entries(
             problems.append(
                 _problem(
                     item,
-                    f"系列「{item.code}」・期間 {item.period.label()} はこの回の提出対象ではありません",
-                    f"series '{item.code}' for {item.period.label(lang='en')} is not asked for in this round",
+                    f"系列「{quoted(item.code)}」・期間 {_label(item.period)} はこの回の提出対象ではありません",
+                    f"series '{quoted(item.code)}' for {_label(item.period, 'en')} is not asked for in this round",
                     "配布されたテンプレートの行だけを入力してください",
                     "fill in only the rows of the template you were given",
                 )
@@ -246,7 +301,7 @@ def check_entries(
             )
             continue
         where[key] = item
-        value = _parse(item, series_of[item.code], problems)
+        value = _parse(item, series_of[item.code], problems) if _storable(item, problems) else None
         entries[key] = Entry(item.code, item.period, value, item.text.strip(), item.comment.strip())
     has_children = bool(children_in_round(programme, spec.org_units).get(org_unit))
     if not has_children:

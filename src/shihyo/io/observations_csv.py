@@ -25,22 +25,36 @@ def decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("cp932"), "cp932"
 
 
+def encoding_problem(name: str) -> Problem:
+    return Problem(
+        name,
+        None,
+        "",
+        "文字コードを判別できません",
+        "cannot tell the file's encoding",
+        "UTF-8 か Shift_JIS（CP932）で保存してください",
+        "save it as UTF-8 or CP932",
+    )
+
+
+def row_length_problem(name: str, line: int, cells: int, header: int) -> Problem:
+    return Problem(
+        name,
+        line,
+        "",
+        f"列の数が {cells} です（見出しは {header} 列）",
+        f"the row has {cells} cells, the header {header}",
+        'カンマを含む値は "…" で囲んでください',
+        "quote values that contain commas",
+    )
+
+
 def read_observations(raw: bytes, name: str, problems: list[Problem]) -> list[tuple[Observation, int]]:
     """Parse every row (with its line); each bad cell becomes a problem naming the line and column."""
     try:
         text, _ = decode(raw)
     except UnicodeDecodeError:
-        problems.append(
-            Problem(
-                name,
-                None,
-                "",
-                "文字コードを判別できません",
-                "cannot tell the file's encoding",
-                "UTF-8 か Shift_JIS（CP932）で保存してください",
-                "save it as UTF-8 or CP932",
-            )
-        )
+        problems.append(encoding_problem(name))
         return []
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
@@ -70,17 +84,7 @@ def read_observations(raw: bytes, name: str, problems: list[Problem]) -> list[tu
             continue
         cells = dict(zip(header, (c.strip() for c in row), strict=False))
         if len(row) != len(header):
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "",
-                    f"列の数が {len(row)} です（見出しは {len(header)} 列）",
-                    f"the row has {len(row)} cells, the header {len(header)}",
-                    'カンマを含む値は "…" で囲んでください',
-                    "quote values that contain commas",
-                )
-            )
+            problems.append(row_length_problem(name, line, len(row), len(header)))
             continue
         observation = _row(name, line, cells, problems)
         if observation is not None:

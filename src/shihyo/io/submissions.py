@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -18,11 +19,12 @@ from typing import Any
 import xlsxwriter
 from openpyxl import load_workbook  # type: ignore[import-untyped]  # no stubs
 
-from shihyo.core.collection import EntryInput, RoundSpec, is_count, is_percentage
+from shihyo.core.collection import EntryInput, RoundSpec, is_count, is_percentage, quoted
 from shihyo.core.model import Series
 from shihyo.core.periods import Period, PeriodParseError, parse_period
 from shihyo.core.problems import Problem
-from shihyo.io.observations_csv import decode
+from shihyo.io.cells import neutralise
+from shihyo.io.observations_csv import decode, encoding_problem, row_length_problem
 
 SHEET = "提出"
 META_SHEET = "shihyo"
@@ -32,7 +34,8 @@ COLUMNS = ("コード", "期間コード", "項目", "単位", "期間", "前期
 VALUE_COLUMN, COMMENT_COLUMN = 7, 8  # 0-based: H and I
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_EXPANDED = 50 * 1024 * 1024  # bytes of the unzipped workbook: a 5 MB zip can hold 5 GB of XML to parse
+MAX_PERIOD_TEXT = 40  # characters of a period as written (令和4年度上期 is 7)
 CSV_COLUMNS = ("code", "period", "name", "unit", "previous", "value", "comment")
 CSV_REQUIRED = ("code", "period", "value")
 
@@ -66,11 +69,6 @@ class Upload:
 
     inputs: tuple[EntryInput, ...]
     version: int | None = None
-
-
-def neutralise(text: str) -> str:
-    """Keep a spreadsheet from reading a text cell as a formula."""
-    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 def cell_name(row: int, column: int) -> str:
@@ -234,10 +232,32 @@ CELL_PROBLEMS = {
 }
 
 
+def _expanded_size(raw: bytes) -> int:
+    """What the workbook's members unzip to, as the zip declares it (zipfile never reads past that size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except Exception:  # not a zip at all: load_workbook reports it
+        return 0
+
+
 def read_template(raw: bytes, name: str, expected: dict[str, str], problems: list[Problem]) -> Upload:
     """The figures of a filled-in template; `expected` holds the programme, round and org unit it must be for."""
     if len(raw) > MAX_BYTES:
         problems.append(_too_big(name))
+        return Upload(())
+    if _expanded_size(raw) > MAX_EXPANDED:
+        problems.append(
+            Problem(
+                name,
+                None,
+                "",
+                f"ファイルを展開すると大きすぎます（上限 {MAX_EXPANDED // 1024 // 1024} MB）",
+                f"the file unzips to too much data (at most {MAX_EXPANDED // 1024 // 1024} MB)",
+                "shihyo からダウンロードしたテンプレートに入力し、.xlsx 形式のまま保存してください",
+                "fill in the template downloaded from shihyo and keep it as .xlsx",
+            )
+        )
         return Upload(())
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
@@ -282,9 +302,9 @@ def _read_book(book: Any, name: str, expected: dict[str, str], problems: list[Pr
                     name,
                     None,
                     f"{META_SHEET}!B",
-                    f"このファイルは別の{label_ja}（{meta.get(key) or '不明'}）のテンプレートです"
+                    f"このファイルは別の{label_ja}（{quoted(meta.get(key) or '不明')}）のテンプレートです"
                     f"（この画面は {expected[key]}）",
-                    f"this file is the template of another {label_en} ({meta.get(key) or 'unknown'}; "
+                    f"this file is the template of another {label_en} ({quoted(meta.get(key) or 'unknown')}; "
                     f"this page is {expected[key]})",
                     "この提出画面からダウンロードしたテンプレートを使ってください",
                     "use the template downloaded from this submission page",
@@ -292,7 +312,8 @@ def _read_book(book: Any, name: str, expected: dict[str, str], problems: list[Pr
             )
     if problems:
         return Upload(())
-    version = int(meta["version"]) if meta.get("version", "").isdigit() else None
+    written = meta.get("version", "")
+    version = int(written) if written.isascii() and written.isdigit() and len(written) < 20 else None
     inputs: list[EntryInput] = []
     where = f"{name} / {SHEET}"
     for r, row in enumerate(book[SHEET].iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + MAX_ROWS, max_col=9)):
@@ -302,10 +323,8 @@ def _read_book(book: Any, name: str, expected: dict[str, str], problems: list[Pr
         period_text = _cell_text(getattr(cells[1], "value", None), None)[0]
         if not code and not period_text:
             continue
-        try:
-            period = parse_period(period_text)
-        except PeriodParseError as exc:
-            problems.append(Problem(where, None, cell_name(index, 1), exc.message_ja, exc.message_en))
+        period = _read_period(period_text, problems, where, None, cell_name(index, 1))
+        if period is None:
             continue
         value_cell, comment_cell = cells[VALUE_COLUMN], cells[COMMENT_COLUMN]
         text, issue = _cell_text(getattr(value_cell, "value", None), getattr(value_cell, "data_type", None))
@@ -334,6 +353,28 @@ def _read_book(book: Any, name: str, expected: dict[str, str], problems: list[Pr
     return Upload(tuple(inputs), version)
 
 
+def _read_period(text: str, problems: list[Problem], file: str, line: int | None, where: str) -> Period | None:
+    """The period of a row, or None with a problem; a long text is not quoted back in full."""
+    if len(text) > MAX_PERIOD_TEXT:
+        problems.append(
+            Problem(
+                file,
+                line,
+                where,
+                f"「{quoted(text)}」は期間として読み取れません（長すぎます）",
+                f"cannot read '{quoted(text)}' as a period (it is too long)",
+                "例: R4上期、FY2022H1",
+                "e.g. R4上期 or FY2022H1",
+            )
+        )
+        return None
+    try:
+        return parse_period(text)
+    except PeriodParseError as exc:
+        problems.append(Problem(file, line, where, exc.message_ja, exc.message_en))
+        return None
+
+
 def _too_big(name: str) -> Problem:
     return Problem(
         name,
@@ -355,17 +396,7 @@ def read_csv(raw: bytes, name: str, problems: list[Problem]) -> Upload:
     try:
         text, _ = decode(raw)
     except UnicodeDecodeError:
-        problems.append(
-            Problem(
-                name,
-                None,
-                "",
-                "文字コードを判別できません",
-                "cannot tell the file's encoding",
-                "UTF-8 か Shift_JIS（CP932）で保存してください",
-                "save it as UTF-8 or CP932",
-            )
-        )
+        problems.append(encoding_problem(name))
         return Upload(())
     if "\x00" in text:
         problems.append(_not_csv(name))
@@ -387,23 +418,11 @@ def read_csv(raw: bytes, name: str, problems: list[Problem]) -> Upload:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "",
-                    f"列の数が {len(row)} です（見出しは {len(header)} 列）",
-                    f"the row has {len(row)} cells, the header {len(header)}",
-                    'カンマを含む値は "…" で囲んでください',
-                    "quote values that contain commas",
-                )
-            )
+            problems.append(row_length_problem(name, line, len(row), len(header)))
             continue
         cells = dict(zip(header, (c.strip() for c in row), strict=True))
-        try:
-            period = parse_period(cells["period"])
-        except PeriodParseError as exc:
-            problems.append(Problem(name, line, "period", exc.message_ja, exc.message_en))
+        period = _read_period(cells["period"], problems, name, line, "period")
+        if period is None:
             continue
         value, comment = cells["value"].removeprefix("'"), cells.get("comment", "").removeprefix("'")
         inputs.append(EntryInput(cells["code"], period, value, comment, name, line, "value"))

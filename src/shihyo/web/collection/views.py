@@ -264,9 +264,24 @@ def _form_inputs(request: HttpRequest, round_: models.Round) -> list[EntryInput]
     return inputs
 
 
-def _base_version(request: HttpRequest) -> int | None:
+def _base_version(request: HttpRequest) -> int:
+    """The version of the figures the user's page showed: every write needs it, so no update is lost."""
     text = request.POST.get("version", "")
-    return int(text) if text.isdigit() else None
+    if text.isascii() and text.isdigit() and len(text) < 19:
+        return int(text)
+    raise ValidationFailed(
+        [
+            Problem(
+                "",
+                None,
+                "version",
+                "どの版の数値を元にした操作か分かりません",
+                "the request does not say which version of the figures it started from",
+                "画面を再読み込みしてから、もう一度操作してください",
+                "reload the page and try again",
+            )
+        ]
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -357,13 +372,26 @@ def upload_page(request: HttpRequest, round_: models.Round, org_unit: str) -> Ht
     name = upload.name or "upload"
     raw = upload.read(files.MAX_BYTES + 1)
     problems: list[Problem] = []
+    version: int | None
     if name.lower().endswith(".csv"):
         content, via, version = files.read_csv(raw, name, problems), "csv", _base_version(request)
     else:
         expected = {"programme": round_.programme.code, "round": round_.code, "org_unit": org_unit}
         content = files.read_template(raw, name, expected, problems)
         via, version = "xlsx", content.version
-    if problems:
+        if version is None and not problems:
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    f"{files.META_SHEET}!B5",
+                    "テンプレートの版が読み取れません",
+                    "the template's version cannot be read",
+                    "この提出画面からテンプレートをダウンロードし直して入力してください",
+                    "download the template from this submission page again and fill it in",
+                )
+            )
+    if problems or version is None:
         raise ValidationFailed(problems)
     outcome = services.submit(
         round_, org_unit, content.inputs, base_version=version, by=request.user.get_username(), via=via
