@@ -26,7 +26,7 @@ demo: install
 	$(BIN)/shihyo reconcile
 	$(BIN)/shihyo targets
 	$(BIN)/shihyo report --format all --out out
-	$(BIN)/shihyo round open r4-h1 --name R4年度上期 --period R4上期 --due 2022-10-31 --exists-ok
+	$(BIN)/shihyo round open r4 --name R4年度 --period R4 --due 2023-05-31 --exists-ok
 	@echo "demo accounts (new passwords on every make demo; sign in at http://127.0.0.1:$(PORT)/login/):"
 	@$(BIN)/shihyo user add office --role admin --generate-password
 	@$(BIN)/shihyo user add reviewer --role reviewer --generate-password
