@@ -183,6 +183,7 @@ def load(
         progress.update(step, advance=1, description="opening the database")
         _setup_django()
         from shihyo.web.catalogue.repository import save_dataset
+        from shihyo.web.collection.services import published_keys
 
         progress.update(step, advance=1, description="saving revisions")
         summary = save_dataset(
@@ -190,13 +191,16 @@ def load(
             now=datetime.now(tz=TZ),
             recorded_by=by or os.environ.get("USER", ""),
             reason=reason or f"shihyo load {directory}",
+            keep=published_keys(dataset.programme.code),
         )
         progress.update(step, advance=1)
     p = dataset.programme
     out.print(
         f"loaded {p.code} ({p.name}): {len(p.series)} series, {len(p.indicators)} indicators, "
         f"{len(p.targets)} targets; observations: {summary.added} added, {summary.changed} changed, "
-        f"{summary.withdrawn} withdrawn, {summary.unchanged} unchanged; definitions "
+        f"{summary.withdrawn} withdrawn, {summary.unchanged} unchanged"
+        + (f", {summary.kept} from collection rounds kept" if summary.kept else "")
+        + "; definitions "
         + ("updated" if summary.definitions_changed else "unchanged")
     )
 

@@ -11,6 +11,7 @@ import openpyxl  # type: ignore[import-untyped]  # no stubs
 import pytest
 from django.test import Client
 
+from shihyo.core.model import Dataset
 from shihyo.web.catalogue.models import ObservationRevision
 from shihyo.web.catalogue.repository import read_programme
 from shihyo.web.collection.models import EntryRevision, Submission, SubmissionEvent
@@ -210,3 +211,17 @@ def test_the_database_refuses_to_rewrite_submission_history(round_: object, tabl
         cursor.execute(f"UPDATE {table} SET {column} = 'rewritten'")
     with pytest.raises(Exception, match="append-only"):
         EntryRevision.objects.all().delete()
+
+
+def test_reloading_the_programme_files_keeps_the_figures_departments_sent(round_: object, dataset: Dataset) -> None:
+    from shihyo.web.catalogue.repository import save_dataset
+    from shihyo.web.collection.services import published_keys
+
+    submit(signed_in("ward_a_clerk"), "ward_a", "100", "5")
+    review(signed_in("reviewer"), "ward_a", "approve")
+    keys = published_keys("mini")
+    assert keys == {("online", "ward_a", "FY2022H1", "actual", ""), ("staff", "ward_a", "FY2022H1", "actual", "")}
+    summary = save_dataset(dataset, now=datetime.now(UTC), reason="reload", keep=keys)
+    assert (summary.withdrawn, summary.kept) == (0, 2)
+    clear_cache()
+    assert current_state("mini").result.value("online", "ward_a", "FY2022H1") == Decimal(100)

@@ -34,6 +34,7 @@ class SaveSummary:
     changed: int
     withdrawn: int
     unchanged: int
+    kept: int = 0  # not in the files but kept: figures departments sent through collection rounds
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,12 @@ def _current_rows(programme: models.Programme, as_of: datetime | None) -> dict[K
     return {key: row for key, row in latest.items() if row.value is not None}
 
 
-def save_dataset(dataset: Dataset, *, now: datetime, recorded_by: str = "", reason: str = "") -> SaveSummary:
+def save_dataset(
+    dataset: Dataset, *, now: datetime, recorded_by: str = "", reason: str = "", keep: frozenset[Key] = frozenset()
+) -> SaveSummary:
     """Store a programme: a new definition revision if its files changed, and one observation revision
-    for every observation added, changed or no longer present. Atomic: all or nothing."""
+    for every observation added, changed or no longer present (except the `keep` keys: figures that came
+    from collection rounds, not from files). Atomic: all or nothing."""
     files = programme_files(dataset)
     documents = {name: text for name, text in files.items() if name != OBSERVATIONS}
     digest = hashlib.sha256(json.dumps(documents, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
@@ -109,7 +113,8 @@ def save_dataset(dataset: Dataset, *, now: datetime, recorded_by: str = "", reas
                     reason=reason,
                 )
             )
-        gone = [key for key in current if key not in incoming]
+        gone = [key for key in current if key not in incoming and key not in keep]
+        kept = sum(1 for key in current if key not in incoming and key in keep)
         for code_, org, period, kind, source in gone:
             new_rows.append(
                 models.ObservationRevision(
@@ -126,7 +131,7 @@ def save_dataset(dataset: Dataset, *, now: datetime, recorded_by: str = "", reas
                 )
             )
         models.ObservationRevision.objects.bulk_create(new_rows, batch_size=2000)
-    return SaveSummary(code, definitions_changed, added, changed, len(gone), unchanged)
+    return SaveSummary(code, definitions_changed, added, changed, len(gone), unchanged, kept)
 
 
 def programme_codes() -> list[str]:

@@ -500,6 +500,19 @@ def _publish(round_: models.Round, submission: models.Submission, *, by: str, no
     return len(new_rows)
 
 
+def published_keys(programme_code: str) -> frozenset[tuple[str, str, str, str, str]]:
+    """Observation keys of the figures approved in collection rounds: loading files must not withdraw them."""
+    approved = models.Submission.objects.filter(
+        round__programme__code=programme_code, events__action=Action.APPROVE.value
+    ).distinct()
+    keys = set()
+    for submission in approved:
+        for (code, period), row in entered(submission).items():
+            if row.value is not None:
+                keys.add((code, submission.org_unit, period, "actual", ""))
+    return frozenset(keys)
+
+
 def value_history(programme_code: str, code: str, org_unit: str, period: str) -> list[HistoryLine]:
     """Every change of one value: what departments entered in each round, and what was published."""
     lines: list[HistoryLine] = []
