@@ -29,6 +29,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,9 +146,15 @@ def server(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterato
         check=False,
     )
     assert loaded.returncode == 0, f"shihyo load failed:\n{loaded.stdout}\n{loaded.stderr}"
+    with serving(home, env, artifacts / "server.log", "/") as url:
+        yield url
+
+
+@contextmanager
+def serving(home: Path, env: dict[str, str], log: Path, probe: str) -> Iterator[str]:
+    """`shihyo serve` on a free loopback port, its output in `log`, until the block ends; yields the base URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = artifacts / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [str(SHIHYO), "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -157,7 +164,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterato
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_until_up(url + "/", process, log)
+        _wait_until_up(url + probe, process, log)
         yield url
     finally:
         _stop(process)

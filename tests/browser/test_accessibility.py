@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import ViewportSize
+from playwright.sync_api import Page, ViewportSize
 
 from tests.browser.conftest import AXE_RESULTS, DESKTOP, LANGUAGES, PAGES, PHONE, Web
 
@@ -35,18 +35,19 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def check_axe(page: Page, name: str) -> None:
+    """axe-core on the page as it is: results saved as AXE_RESULTS/NAME.json; serious or critical fail."""
+    results = _axe.run(page, options={"resultTypes": ["violations"]})
+    violations: list[dict[str, Any]] = results.response["violations"]
+    (AXE_RESULTS / f"{name}.json").write_text(json.dumps(violations, ensure_ascii=False, indent=1), encoding="utf-8")
+    if violations:
+        print(f"axe on {page.url} ({name}):\n{describe(violations)}")
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, f"axe: serious or critical violations on {page.url} ({name}):\n" + describe(blocking)
+
+
 @pytest.mark.parametrize(("name", "lang", "size"), CASES, ids=[f"{n}-{la}-{s}" for n, la, s in CASES])
 def test_axe(web: Web, name: str, lang: str, size: str) -> None:
     page = web.open(PAGES[name], lang, SIZES[size])
-    results = _axe.run(page, options={"resultTypes": ["violations"]})
-    violations: list[dict[str, Any]] = results.response["violations"]
-    (AXE_RESULTS / f"{name}-{lang}-{size}.json").write_text(
-        json.dumps(violations, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
-    if violations:
-        print(f"axe on {PAGES[name]} ({lang}, {size}):\n{describe(violations)}")
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, f"axe: serious or critical violations on {PAGES[name]} ({lang}, {size}):\n" + describe(
-        blocking
-    )
+    check_axe(page, f"{name}-{lang}-{size}")
     web.assert_clean()

@@ -27,17 +27,14 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Dialog, Locator, Page, ViewportSize, expect
 
 from tests.browser.conftest import (
-    AXE_RESULTS,
     DESKTOP,
     PHONE,
     ROOT,
     SHIHYO,
     Web,
-    _free_port,
-    _stop,
-    _wait_until_up,
+    serving,
 )
-from tests.browser.test_accessibility import BLOCKING, describe
+from tests.browser.test_accessibility import check_axe
 from tests.browser.test_pages import check_no_overflow
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -128,22 +125,8 @@ def shihyo(tmp_path_factory: pytest.TempPathFactory) -> Shihyo:
 @pytest.fixture(scope="module")
 def collection_server(shihyo: Shihyo, artifacts: Path) -> Iterator[str]:
     """`shihyo serve` on the collection home, on its own loopback port; yields the base URL."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = artifacts / "collection-server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(SHIHYO), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=shihyo.env,
-            cwd=shihyo.home,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_up(url + "/login/", process, log)
+    with serving(shihyo.home, shihyo.env, artifacts / "collection-server.log", "/login/") as url:
         yield url
-    finally:
-        _stop(process)
 
 
 @pytest.fixture
@@ -384,18 +367,6 @@ AXE_PAGES: dict[str, tuple[str | None, str]] = {
 }
 
 
-def run_axe(page: Page, name: str) -> None:
-    results = _axe.run(page, options={"resultTypes": ["violations"]})
-    violations: list[dict[str, Any]] = results.response["violations"]
-    (AXE_RESULTS / f"collection-{name}.json").write_text(
-        json.dumps(violations, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
-    if violations:
-        print(f"axe on {page.url} ({name}):\n{describe(violations)}")
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, f"axe: serious or critical violations on {page.url} ({name}):\n" + describe(blocking)
-
-
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("name", list(AXE_PAGES))
 def test_axe(web: Web, name: str, lang: str) -> None:
@@ -404,7 +375,7 @@ def test_axe(web: Web, name: str, lang: str) -> None:
     problems of a rejected submission (a flagged row, an invalid input)."""
     username, path = AXE_PAGES[name]
     page = web.open(path, lang) if username is None else sign_in(web, username, path, lang)
-    run_axe(page, f"{name}-{lang}")
+    check_axe(page, f"collection-{name}-{lang}")
     if name == "round":
         expect(page.locator(".notice--warn li")).to_have_count(3)
     if name == "submission":
@@ -416,7 +387,7 @@ def test_axe(web: Web, name: str, lang: str) -> None:
         expect(page.locator("#v-counter-FY2022H1")).to_have_attribute("aria-invalid", "true")
         rejected = ("HTTP 400: POST ", "the server responded with a status of 400")  # the point here
         web.problems[:] = [p for p in web.problems if not any(r in p for r in rejected)]
-        run_axe(page, f"{name}-{lang}-problems")
+        check_axe(page, f"collection-{name}-{lang}-problems")
     web.assert_clean()
 
 
