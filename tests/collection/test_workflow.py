@@ -225,3 +225,14 @@ def test_reloading_the_programme_files_keeps_the_figures_departments_sent(round_
     assert (summary.withdrawn, summary.kept) == (0, 2)
     clear_cache()
     assert current_state("mini").result.value("online", "ward_a", "FY2022H1") == Decimal(100)
+
+
+def test_the_rounds_list_shows_each_rounds_progress(round_: object) -> None:
+    submit(signed_in("ward_a_clerk"), "ward_a", "1", "1")
+    review(signed_in("reviewer"), "ward_a", "approve")
+    submit(signed_in("ward_b_clerk"), "ward_b", "1", "1")
+    page = signed_in("office").get("/collection/").content.decode()
+    cell = page.split('class="progress-cell"')[1].split("</td>")[0]
+    assert '<progress max="3" value="1"' in cell
+    assert "承認済 1" in cell and "提出済 1" in cell and "未提出 1" in cell
+    assert "期限超過 1" in cell, "the city has not submitted and the due date has passed"

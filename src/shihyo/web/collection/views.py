@@ -118,10 +118,16 @@ def _round(programme: str, code: str) -> models.Round:
 @member_view
 def rounds_page(request: HttpRequest) -> HttpResponse:
     rounds = list(models.Round.objects.select_related("programme").all())
+    progress = services.progress(rounds)
     return render(
         request,
         "collection/rounds.html",
-        {"title": _("Collection rounds"), "rounds": rounds, "can_open": permissions.can_open_rounds(request.user)},
+        {
+            "title": _("Collection rounds"),
+            "rounds": [(r, progress[r.pk]) for r in rounds],
+            "labels": services.STATE_LABELS,
+            "can_open": permissions.can_open_rounds(request.user),
+        },
     )
 
 
