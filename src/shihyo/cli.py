@@ -517,7 +517,9 @@ def user_add(
             password = sys.stdin.readline().rstrip("\n")
         else:
             password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-        created = save_account(username, role, list(org_unit or ()), password, programme)
+        created = save_account(
+            username, role, list(org_unit or ()), password, programme, by=f"cli:{os.environ.get('USER') or '?'}"
+        )
     out.print(f"{'created' if created else 'updated'} {username} ({role})", highlight=False)
     if generate:
         out.print(f"password: {password}", highlight=False)

@@ -364,6 +364,8 @@ AXE_PAGES: dict[str, tuple[str | None, str]] = {
     "login": (None, "/login/"),
     "round": ("office", "/collection/mini/r4-look/"),
     "submission": ("office", submission_path("r4-look", "ward_a")),
+    "accounts": ("office", "/accounts/"),
+    "password": ("ward_a_clerk", "/account/password/"),
 }
 
 

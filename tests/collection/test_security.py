@@ -26,6 +26,8 @@ FORMS = (
     f"{UNIT}/",
     f"{UNIT}/upload/",
     f"{UNIT}/review/",
+    "/accounts/",
+    "/account/password/",
     "/i18n/setlang/",
 )
 

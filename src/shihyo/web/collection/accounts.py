@@ -1,25 +1,42 @@
-"""Accounts and roles, for the CLI (`shihyo user add`) and the tests."""
+"""Accounts and roles, for the accounts page, the CLI (`shihyo user add`) and the tests.
+Every change is recorded as an AccountEvent: who changed whose role, org units, password or access, when."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from shihyo.core.collection import Role, submitting_units
 from shihyo.core.problems import UserError
 from shihyo.web.catalogue.repository import programme_codes, resolve_programme
-from shihyo.web.collection.models import Membership
+from shihyo.web.collection.models import AccountEvent, Membership
 from shihyo.web.dashboard.services import current_state
+
+USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 
 
 def save_account(
-    username: str, role: str, org_units: Sequence[str], password: str, programme: str | None = None
+    username: str,
+    role: str,
+    org_units: Sequence[str],
+    password: str | None,
+    programme: str | None = None,
+    *,
+    by: str = "",
 ) -> bool:
-    """Create or update an account; returns whether it was created. Checks the role, units and password."""
+    """Create or update an account; returns whether it was created. Checks the name, role, units and password
+    (None keeps the current password; a new account needs one)."""
+    if not USERNAME.match(username):
+        raise UserError(
+            f"the user name '{username[:40]}' cannot be used (letters, digits and . @ + - _, up to 150)",
+            f"ユーザー名「{username[:40]}」は使えません（英数字と . @ + - _、150字まで）",
+        )
     try:
         chosen = Role(role)
     except ValueError:
@@ -29,7 +46,8 @@ def save_account(
         ) from None
     if chosen is Role.SUBMITTER and not org_units:
         raise UserError(
-            "a submitter needs at least one --org-unit", "submitter には --org-unit で所属を1つ以上指定してください"
+            "a submitter needs at least one org unit (--org-unit on the command line)",
+            "submitter には所属を1つ以上指定してください（コマンドでは --org-unit）",
         )
     if org_units and programme_codes():
         known = {u.code for u in submitting_units(current_state(resolve_programme(programme)).result.programme)}
@@ -39,14 +57,62 @@ def save_account(
     User = get_user_model()
     with transaction.atomic():
         user, created = User.objects.get_or_create(username=username)
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise UserError("password: " + " ".join(exc.messages), "パスワード: " + " ".join(exc.messages)) from None
-        user.set_password(password)
-        user.save()
+        if password is None and created:
+            raise UserError("a new account needs a password", "新しいアカウントにはパスワードが必要です")
+        if password is not None:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise UserError(
+                    "password: " + " ".join(exc.messages), "パスワード: " + " ".join(exc.messages)
+                ) from None
+            user.set_password(password)
+            user.save()
         Membership.objects.update_or_create(user=user, defaults={"role": chosen.value, "org_units": list(org_units)})
+        action = "created" if created else "updated" if password is None else "password"
+        AccountEvent.objects.create(
+            username=username, action=action, role=chosen.value, org_units=list(org_units), at=timezone.now(), by=by
+        )
     return created
+
+
+def set_active(username: str, active: bool, *, by: str) -> None:
+    """Let an account sign in again, or stop it (its history stays: accounts are never deleted)."""
+    User = get_user_model()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        if user is None:
+            raise UserError(f"there is no account '{username[:40]}'", f"アカウント「{username[:40]}」はありません")
+        if user.is_active == active:
+            return
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        membership = getattr(user, "membership", None)
+        AccountEvent.objects.create(
+            username=username,
+            action="reactivated" if active else "deactivated",
+            role=membership.role if membership else "",
+            org_units=membership.org_units if membership else [],
+            at=timezone.now(),
+            by=by,
+        )
+
+
+def record_password_change(username: str) -> None:
+    user = get_user_model().objects.get(username=username)
+    membership = getattr(user, "membership", None)
+    AccountEvent.objects.create(
+        username=username,
+        action="password",
+        role=membership.role if membership else "",
+        org_units=membership.org_units if membership else [],
+        at=timezone.now(),
+        by=username,
+    )
+
+
+def account_events(limit: int = 200) -> list[AccountEvent]:
+    return list(AccountEvent.objects.order_by("-at", "-id")[:limit])
 
 
 def accounts() -> list[tuple[str, str, list[str], bool]]:

@@ -102,6 +102,20 @@ class EntryRevision(AppendOnlyModel):
         ]
 
 
+class AccountEvent(AppendOnlyModel):
+    """One change of an account: created, role or org units changed, new password issued, (de)activated."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    action = models.CharField(max_length=16)  # created, updated, password, deactivated, reactivated
+    role = models.CharField(max_length=16, blank=True)
+    org_units = models.JSONField(default=list)
+    at = models.DateTimeField()
+    by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ("at", "id")
+
+
 class LoginFailure(models.Model):
     """A failed sign-in, counted to slow down password guessing (kept across app processes)."""
 

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from shihyo.web.collection import views
@@ -6,6 +7,8 @@ app_name = "collection"
 urlpatterns = [
     path("login/", views.login_page, name="login"),
     path("logout/", views.logout_page, name="logout"),
+    path("accounts/", views.accounts_page, name="accounts"),
+    path("account/password/", login_required(views.PasswordPage.as_view()), name="password"),
     path("collection/", views.rounds_page, name="rounds"),
     path("collection/new/", views.new_round_page, name="new_round"),
     path("collection/<slug:programme>/history/", views.history_page, name="history"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -10,22 +11,23 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.contrib.auth.views import PasswordChangeView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shihyo.core.collection import Action, EntryInput, State, change_ratio
+from shihyo.core.collection import Action, EntryInput, Role, State, change_ratio
 from shihyo.core.numbers import NumberParseError, parse_japanese_number
 from shihyo.core.periods import PeriodParseError, parse_period
 from shihyo.core.problems import Problem, UserError, ValidationFailed
 from shihyo.io import submissions as files
 from shihyo.web.catalogue.repository import resolve_programme
-from shihyo.web.collection import models, permissions, services
+from shihyo.web.collection import accounts, models, permissions, services
 from shihyo.web.dashboard.services import current_state
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
@@ -472,3 +474,71 @@ def history_page(request: HttpRequest, programme: str) -> HttpResponse:
             "prog": prog,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def accounts_page(request: HttpRequest) -> HttpResponse:
+    """The programme office's list of accounts: add one, change its role or org units, issue a new password,
+    stop or restart it. A new password is shown once, on this response only."""
+    if not permissions.can_open_rounds(request.user):
+        return forbidden(request, _("Only the programme office manages accounts."))
+    programme = current_state(resolve_programme(request.POST.get("programme") or None)).result.programme
+    issued: tuple[str, str] | None = None
+    me = request.user.get_username()
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        action = request.POST.get("action", "")
+        if action == "save":
+            exists = get_user_model().objects.filter(username=username).exists()
+            password = secrets.token_urlsafe(12) if request.POST.get("new_password") or not exists else None
+            accounts.save_account(
+                username,
+                request.POST.get("role", ""),
+                request.POST.getlist("org_units"),
+                password,
+                programme.code,
+                by=me,
+            )
+            issued = (username, password) if password else None
+            messages.success(request, _("Saved the account %(name)s.") % {"name": username})
+        elif action in ("deactivate", "reactivate"):
+            if username == me and action == "deactivate":
+                raise UserError("you cannot stop your own account", "自分のアカウントは停止できません")
+            accounts.set_active(username, action == "reactivate", by=me)
+            messages.success(request, _("Saved the account %(name)s.") % {"name": username})
+        else:
+            raise Http404("action")
+    names = {u.code: u.name for u in programme.org_units}
+    rows = [
+        {"username": a[0], "role": a[1], "units": [names.get(c, c) for c in a[2]], "active": a[3]}
+        for a in accounts.accounts()
+    ]
+    response = render(
+        request,
+        "collection/accounts.html",
+        {
+            "title": _("Accounts"),
+            "rows": rows,
+            "roles": [r.value for r in Role],
+            "units": [u for u in programme.org_units if u.kind != "benchmark"],
+            "issued": issued,
+            "events": accounts.account_events(),
+            "me": me,
+        },
+    )
+    response["Cache-Control"] = "no-store"  # a new password must not stay in a cache
+    return response
+
+
+class PasswordPage(PasswordChangeView):
+    """Any signed-in user changes their own password; the change is recorded (not the password)."""
+
+    template_name = "collection/password.html"
+    success_url = reverse_lazy("collection:rounds")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        accounts.record_password_change(self.request.user.get_username())
+        messages.success(self.request, _("Your password is changed."))
+        return response
