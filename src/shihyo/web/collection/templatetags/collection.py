@@ -29,6 +29,17 @@ def action_label(action: str) -> str:
 
 
 @register.simple_tag
+def role_label(role: str) -> str:
+    labels = {
+        "admin": _("programme office (admin)"),
+        "reviewer": _("reviewer"),
+        "submitter": _("submitter"),
+        "viewer": _("viewer"),
+    }
+    return labels.get(role, role or "—")
+
+
+@register.simple_tag
 def problem_text(problem: Problem) -> str:
     """What is wrong and how to fix it, without the place (shown beside it)."""
     message, hint = (problem.message_ja, problem.hint_ja) if lang() == "ja" else (problem.message_en, problem.hint_en)
