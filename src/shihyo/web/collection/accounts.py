@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -87,27 +88,23 @@ def set_active(username: str, active: bool, *, by: str) -> None:
             return
         user.is_active = active
         user.save(update_fields=["is_active"])
-        membership = getattr(user, "membership", None)
-        AccountEvent.objects.create(
-            username=username,
-            action="reactivated" if active else "deactivated",
-            role=membership.role if membership else "",
-            org_units=membership.org_units if membership else [],
-            at=timezone.now(),
-            by=by,
-        )
+        _record(user, "reactivated" if active else "deactivated", by)
 
 
 def record_password_change(username: str) -> None:
-    user = get_user_model().objects.get(username=username)
+    _record(get_user_model().objects.get(username=username), "password", username)
+
+
+def _record(user: AbstractBaseUser, action: str, by: str) -> None:
+    """An account change, with the role and org units the account has after it."""
     membership = getattr(user, "membership", None)
     AccountEvent.objects.create(
-        username=username,
-        action="password",
+        username=user.get_username(),
+        action=action,
         role=membership.role if membership else "",
         org_units=membership.org_units if membership else [],
         at=timezone.now(),
-        by=username,
+        by=by,
     )
 
 
