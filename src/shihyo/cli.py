@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime, time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -21,6 +21,9 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from shihyo.core.problems import UserError
+
+if TYPE_CHECKING:
+    from shihyo.web.catalogue.evaluation import ProgrammeState
 
 app = typer.Typer(
     help="shihyo (指標): run a reform roadmap by its numbers. Set SHIHYO_DATABASE_URL for PostgreSQL; "
@@ -210,26 +213,25 @@ def _evaluate(
     as_of: str | None,
     periods: Sequence[str] | None = None,
     org_units: Sequence[str] | None = None,
-) -> Any:
-    from shihyo.core.engine import EvaluationRequest, evaluate
-    from shihyo.core.periods import PeriodParseError, parse_period
+) -> ProgrammeState:
+    """The stored programme evaluated as of `--as-of`, narrowed to the periods and org units asked for."""
+    from dataclasses import replace
 
-    _setup_django()
-    from shihyo.web.catalogue.repository import read_programme, resolve_programme
+    from shihyo.core.periods import PeriodParseError, parse_period
 
     moment = parse_as_of(as_of)
     try:
         wanted = tuple(parse_period(p) for p in periods) if periods else None
     except PeriodParseError as exc:
         raise UserError(f"--period: {exc.message_en}", f"--period: {exc.message_ja}") from None
+    _setup_django()
+    from shihyo.web.catalogue.evaluation import evaluate_programme
+
     with _progress() as progress:
-        progress.add_task("reading the programme", total=None)
-        stored = read_programme(resolve_programme(programme), moment)
         progress.add_task("evaluating", total=None)
-        request = EvaluationRequest(
-            stored.dataset.programme, stored.revisions, None, wanted, tuple(org_units) if org_units else None
-        )
-        return evaluate(request)
+        state = evaluate_programme(programme, moment)
+    narrowed = state.result.narrowed(wanted, tuple(org_units) if org_units else None)
+    return state if narrowed is state.result else replace(state, result=narrowed)
 
 
 @app.command()
@@ -254,7 +256,7 @@ def compute(
     from shihyo.core.tables import indicator_rows
 
     with _user_errors(lang.value):
-        result = _evaluate(programme, as_of, period, org_unit)
+        result = _evaluate(programme, as_of, period, org_unit).result
         rows = indicator_rows(result, lang.value, include_series=include_series, codes=indicator)
     columns = [
         "indicator",
@@ -289,12 +291,11 @@ def reconcile(
 ) -> None:
     """Each published figure against shihyo's recomputation at the published precision."""
     from shihyo.core.reconcile import Verdict
-    from shihyo.core.reconcile import reconcile as run
     from shihyo.core.tables import reconciliation_rows
 
     with _user_errors(lang.value):
-        result = _evaluate(programme, as_of)
-        found = run(result)
+        state = _evaluate(programme, as_of)
+        result, found = state.result, state.reconciliations
     counts = {v: sum(1 for r in found if r.verdict is v) for v in Verdict}
     shown = [r for r in found if show_all or r.verdict is not Verdict.AGREES]
     rows = reconciliation_rows(shown, result, lang.value)
@@ -336,11 +337,10 @@ def targets(
 ) -> None:
     """Every targeted value judged: status, margin, years ahead of schedule."""
     from shihyo.core.tables import target_rows
-    from shihyo.core.targets import evaluate_targets
 
     with _user_errors(lang.value):
-        result = _evaluate(programme, as_of)
-        rows = target_rows(evaluate_targets(result), result, lang.value)
+        state = _evaluate(programme, as_of)
+        rows = target_rows(state.evaluations, state.result, lang.value)
     columns = [
         "indicator",
         "name",
@@ -447,22 +447,21 @@ def report(
         except PeriodParseError as exc:
             raise UserError(f"--period: {exc.message_en}", f"--period: {exc.message_ja}") from None
         _setup_django()
-        from shihyo.web.catalogue.repository import read_programme, resolve_programme
+        from shihyo.web.catalogue.evaluation import evaluate_programme
 
         moment = parse_as_of(as_of)
-        stored = read_programme(resolve_programme(programme), moment)
         label = moment.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if moment else "最新" if lang is Lang.JA else "latest"
-        version = stored.definitions_recorded_at.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
         with _progress() as progress:
             step = progress.add_task("evaluating", total=len(formats) + 1)
-            model = report_for(stored.dataset, stored.revisions, chosen, lang.value, label, version)
+            state = evaluate_programme(programme, moment)
+            model = report_for(state, chosen, lang.value, label)
             progress.advance(step)
 
             def tick(name: str) -> None:
                 progress.update(step, description=f"writing {name}")
 
             written = write_reports(
-                model, formats, out_dir, f"{stored.dataset.programme.code}-report-{lang.value}", tick
+                model, formats, out_dir, f"{state.code}-report-{lang.value}", tick
             )
             progress.advance(step, len(formats))
     for path in written:

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from shihyo.core.model import Dataset, OrgUnit, OrgUnitKind, PartRelation, Series
-from shihyo.web.dashboard.services import clear_cache
+from shihyo.web.catalogue.evaluation import clear_cache
 
 EXTRA_SERIES = (
     Series("rate", "満足度", "%", decimals=1, name_en="Satisfaction"),

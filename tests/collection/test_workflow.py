@@ -12,10 +12,10 @@ import pytest
 from django.test import Client
 
 from shihyo.core.model import Dataset
+from shihyo.web.catalogue.evaluation import clear_cache, evaluate_programme
 from shihyo.web.catalogue.models import ObservationRevision
 from shihyo.web.catalogue.repository import read_programme
 from shihyo.web.collection.models import EntryRevision, Submission, SubmissionEvent
-from shihyo.web.dashboard.services import clear_cache, current_state
 from tests.collection.conftest import PASSWORD
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
@@ -67,7 +67,7 @@ def test_a_round_from_submission_to_the_city_total(round_: object) -> None:
     assert state("city") == "approved"
 
     clear_cache()
-    result = current_state("mini").result
+    result = evaluate_programme("mini").result
     assert result.value("online", "ward_a", "FY2022H1") == Decimal(1200)
     assert result.value("online", "city", "FY2022H1") == Decimal(2000), "department values roll up to the city total"
     assert result.value("staff", "city", "FY2022H1") == Decimal(18)
@@ -224,7 +224,7 @@ def test_reloading_the_programme_files_keeps_the_figures_departments_sent(round_
     summary = save_dataset(dataset, now=datetime.now(UTC), reason="reload", keep=keys)
     assert (summary.withdrawn, summary.kept) == (0, 2)
     clear_cache()
-    assert current_state("mini").result.value("online", "ward_a", "FY2022H1") == Decimal(100)
+    assert evaluate_programme("mini").result.value("online", "ward_a", "FY2022H1") == Decimal(100)
 
 
 def test_the_rounds_list_shows_each_rounds_progress(round_: object) -> None:

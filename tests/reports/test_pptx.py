@@ -31,10 +31,8 @@ from shihyo.core.charts import index_target_spec
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate, revisions_frame
 from shihyo.core.indicators import Chart, ChartKind
 from shihyo.core.model import Dataset
-from shihyo.core.periods import fiscal_year
 from shihyo.core.report import Report
 from shihyo.io.directory import read_programme_dir
-from shihyo.reports.build import report_for
 from shihyo.reports.pptx.charts import add_chart, plan_chart
 from shihyo.reports.pptx.dump import deck_dump
 from shihyo.reports.pptx.render import STATUS_STYLE, plan_deck, write_pptx
@@ -50,12 +48,6 @@ SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 @pytest.fixture(scope="module")
 def kobe() -> Dataset:
     return read_programme_dir(KOBE)
-
-
-@pytest.fixture(scope="module")
-def reports(kobe: Dataset) -> dict[str, Report]:
-    revisions = revisions_frame(kobe.observations)
-    return {lang: report_for(kobe, revisions, fiscal_year(2021), lang, "2022-07-01", "test") for lang in LANGS}
 
 
 @pytest.fixture(scope="module")

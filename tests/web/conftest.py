@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from shihyo.web.dashboard.services import clear_cache
+from shihyo.web.catalogue.evaluation import clear_cache
 
 
 @pytest.fixture(autouse=True)

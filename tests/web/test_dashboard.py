@@ -16,8 +16,8 @@ from shihyo.core.model import Dataset
 from shihyo.core.periods import fiscal_year
 from shihyo.io.cells import neutralise
 from shihyo.io.directory import read_programme_dir
+from shihyo.web.catalogue.evaluation import evaluate_programme
 from shihyo.web.catalogue.repository import save_dataset
-from shihyo.web.dashboard.services import current_state
 from tests.conftest import KOBE
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
@@ -42,7 +42,7 @@ def english(client: Client) -> Client:
 
 def shown(code: str, period: int, org: str = "kobe") -> str:
     """The value as the engine computes it, formatted the way the pages write it."""
-    state = current_state()
+    state = evaluate_programme()
     indicator = state.result.programme.indicator_by_code()[code]
     value = state.result.value(code, org, fiscal_year(period))
     assert value is not None

@@ -8,8 +8,8 @@ columnar operation over all org units and periods at once; there is no Python lo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
 
@@ -39,6 +39,7 @@ from shihyo.core.indicators import (
 from shihyo.core.model import Observation, ObservationKind, OrgAggregation, OrgUnitKind, Programme, Revision, Series
 from shihyo.core.numbers import to_decimal
 from shihyo.core.periods import Grain, Period, parse_period
+from shihyo.core.revisions import latest_frame, naive_utc, recorded_by
 
 # kind ranks: a derived figure is as weak as its weakest input (plan > estimate > actual)
 KIND_RANK = {ObservationKind.ACTUAL.value: 0, ObservationKind.ESTIMATE.value: 1, ObservationKind.PLAN.value: 2}
@@ -115,6 +116,12 @@ class EvaluationResult:
         )
         return None if rows.height == 0 else str(rows.item(0, "kind"))
 
+    def narrowed(self, periods: tuple[Period, ...] | None, org_units: tuple[str, ...] | None) -> EvaluationResult:
+        """The same result, keeping only some periods and org units (what `EvaluationRequest` narrows)."""
+        if periods is None and org_units is None:
+            return self
+        return replace(self, values=narrow(self.values, periods, org_units))
+
     def series_of(self, code: str, org_unit: str) -> list[tuple[str, str, Decimal]]:
         """(period key, kind, value) of one code and org unit in period order."""
         rows = self.values.filter((pl.col("code") == code) & (pl.col("org_unit") == org_unit)).sort(
@@ -154,23 +161,21 @@ def evaluate(request: EvaluationRequest) -> EvaluationResult:
     """Compute every series roll-up and every indicator of the programme."""
     programme = request.programme
     is_reported = pl.col("kind") == ObservationKind.REPORTED.value
-    reported = _as_of(request.revisions.filter(is_reported), request.as_of).select(
+    reported = latest_frame(request.revisions.filter(is_reported), request.as_of).select(
         "code", "org_unit", "period", "source", "value", "text"
     )
-    narrow = request.revisions.select(
+    observed = request.revisions.select(
         pl.col("code", "org_unit", "period", "kind", "source").cast(pl.Categorical),
         "value",
         "recorded_at",
         "withdrawn",
     )
-    if request.as_of is not None:
-        moment = naive_utc(request.as_of)
-        narrow = narrow.filter(pl.col("recorded_at").is_null() | (pl.col("recorded_at") <= moment))
-    periods = period_table(narrow.get_column("period").unique().cast(pl.String).to_list()).with_columns(
+    observed = recorded_by(observed, request.as_of)
+    periods = period_table(observed.get_column("period").unique().cast(pl.String).to_list()).with_columns(
         pl.col("period", "grain").cast(pl.Categorical)
     )
-    by_code = narrow.partition_by("code", as_dict=True, include_key=False)
-    del narrow
+    by_code = observed.partition_by("code", as_dict=True, include_key=False)
+    del observed
     frames: dict[str, pl.DataFrame] = {}
     for series in programme.series:
         part = by_code.pop((series.code,), None)
@@ -178,7 +183,7 @@ def evaluate(request: EvaluationRequest) -> EvaluationResult:
             frame = _empty()
         else:
             # latest revision, then best kind, within one series: small transient frames
-            current = _as_of(part, None, keys=["org_unit", "period", "kind", "source"])
+            current = latest_frame(part, None, keys=("org_unit", "period", "kind", "source"))
             current = current.filter(pl.col("kind") != ObservationKind.REPORTED.value)
             frame = _best_kind(current, keys=["org_unit", "period"]).join(periods, on="period", how="left")
         frame = _roll_up_time(series, frame.select(WORK_COLUMNS))
@@ -189,26 +194,8 @@ def evaluate(request: EvaluationRequest) -> EvaluationResult:
     values = _assemble(programme, frames)
     if STRING_OUTPUT:
         values = values.with_columns(pl.col("code", "org_unit", "period", "grain", "kind").cast(pl.String))
-    values = _narrow(values, request.periods, request.org_units)
+    values = narrow(values, request.periods, request.org_units)
     return EvaluationResult(programme=programme, as_of=request.as_of, values=values, reported=reported)
-
-
-def naive_utc(moment: datetime | None) -> datetime | None:
-    """Revision times are compared in UTC without a zone (the frame's recorded_at column)."""
-    if moment is None or moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def _as_of(revisions: pl.DataFrame, as_of: datetime | None, keys: list[str] | None = None) -> pl.DataFrame:
-    frame = revisions
-    if as_of is not None:
-        moment = naive_utc(as_of)
-        frame = frame.filter(pl.col("recorded_at").is_null() | (pl.col("recorded_at") <= moment))
-    keys = keys or ["code", "org_unit", "period", "kind", "source"]
-    frame = frame.with_row_index("_order").sort(["recorded_at", "_order"], nulls_last=False)
-    latest = frame.group_by(keys, maintain_order=True).last()
-    return latest.filter(~pl.col("withdrawn").fill_null(False)).drop("_order")
 
 
 def _best_kind(frame: pl.DataFrame, keys: list[str] | None = None) -> pl.DataFrame:
@@ -542,9 +529,10 @@ def _assemble(programme: Programme, frames: Frames) -> pl.DataFrame:
     return pl.concat(parts, how="vertical", rechunk=False)
 
 
-def _narrow(
+def narrow(
     values: pl.DataFrame, periods: tuple[Period, ...] | None, org_units: tuple[str, ...] | None
 ) -> pl.DataFrame:
+    """Only the values of these org units and of periods within these periods (None keeps all)."""
     if org_units is not None:
         values = values.filter(pl.col("org_unit").is_in(list(org_units)))
     if periods is not None:

@@ -1,41 +1,43 @@
-"""Evaluate, build the report model once, and hand it to each requested format."""
+"""Build the report model once from an evaluated programme and hand it to each requested format.
+
+The evaluation itself comes from `shihyo.web.catalogue.evaluation.evaluate_programme`, like every
+other surface's; this module neither reads storage nor evaluates.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-import polars as pl
-
-from shihyo.core.engine import EvaluationRequest, evaluate
-from shihyo.core.model import Dataset
 from shihyo.core.periods import Period
 from shihyo.core.problems import UserError
-from shihyo.core.reconcile import reconcile
 from shihyo.core.report import Report, build_report
-from shihyo.core.targets import evaluate_targets
+
+if TYPE_CHECKING:
+    from shihyo.web.catalogue.evaluation import ProgrammeState
 
 FORMATS = ("pdf", "pptx", "xlsx")
+REPORT_TZ = ZoneInfo("Asia/Tokyo")  # the data version is printed in the programme office's local time
 
 
-def report_for(
-    dataset: Dataset, revisions: pl.DataFrame, period: Period | None, lang: str, as_of_label: str, data_version: str
-) -> Report:
-    result = evaluate(EvaluationRequest(dataset.programme, revisions))
-    chosen = period or dataset.programme.report_period
+def report_for(state: ProgrammeState, period: Period | None, lang: str, as_of_label: str) -> Report:
+    """The report model of one evaluated programme (from `evaluate_programme`) for a year."""
+    chosen = period or state.programme.report_period
     if chosen is None:
         raise UserError(
             "no period to report on: give --period or set report_period in programme.yaml",
             "対象年度がありません。--period を指定するか programme.yaml に report_period を書いてください",
         )
     return build_report(
-        result,
-        evaluate_targets(result),
-        reconcile(result),
+        state.result,
+        state.evaluations,
+        state.reconciliations,
         chosen,
         lang=lang,
         as_of_label=as_of_label,
-        data_version=data_version,
+        data_version=state.definitions_recorded_at.astimezone(REPORT_TZ).strftime("%Y-%m-%d %H:%M"),
     )
 
 

@@ -1,25 +1,37 @@
-"""Saving programmes and reading them back as of any moment. The only module here that uses the ORM."""
+"""The storage boundary of the catalogue: every read and write of programme and observation revisions.
+
+Other apps (collection, dashboard) and the CLI never query the revision tables themselves; they call
+these functions. Reads apply the one as-of rule of `shihyo.core.revisions`. Evaluating a stored
+programme is `shihyo.web.catalogue.evaluation.evaluate_programme`, built on `revision_frame` and
+`read_definitions` here.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Max, Model, QuerySet
 
 from shihyo.core.engine import REVISION_SCHEMA
-from shihyo.core.model import Dataset, Observation, ObservationKind
+from shihyo.core.model import Dataset, Observation, ObservationKind, Programme
 from shihyo.core.numbers import parse_japanese_number
 from shihyo.core.periods import parse_period
 from shihyo.core.problems import UserError
+from shihyo.core.revisions import latest, naive_utc, present
 from shihyo.io.directory import OBSERVATIONS, parse_programme_files, programme_files
 from shihyo.web.catalogue import models
 
 Key = tuple[str, str, str, str, str]
+R = TypeVar("R", bound=Model)
 
 
 class NothingLoaded(UserError):
@@ -39,10 +51,9 @@ class SaveSummary:
 
 @dataclass(frozen=True)
 class StoredProgramme:
-    """A programme as of a moment: its dataset and the engine's revision frame."""
+    """A programme as of a moment: its definitions and current observations."""
 
     dataset: Dataset
-    revisions: pl.DataFrame
     definitions_recorded_at: datetime
     as_of: datetime | None
 
@@ -51,14 +62,20 @@ def _fingerprint(o: Observation) -> tuple[str, str, str, str]:
     return (str(o.value), o.text, o.note, o.method)
 
 
-def _current_rows(programme: models.Programme, as_of: datetime | None) -> dict[Key, models.ObservationRevision]:
-    rows = models.ObservationRevision.objects.filter(programme=programme)
+def in_recording_order(rows: QuerySet[R], as_of: datetime | None = None) -> Iterator[R]:
+    """Revision rows recorded at or before `as_of`, oldest first: the input of the as-of rule."""
     if as_of is not None:
         rows = rows.filter(recorded_at__lte=as_of)
-    latest: dict[Key, models.ObservationRevision] = {}
-    for row in rows.order_by("recorded_at", "id").iterator(chunk_size=5000):
-        latest[(row.code, row.org_unit, row.period, row.kind, row.source)] = row
-    return {key: row for key, row in latest.items() if row.value is not None}
+    return rows.order_by("recorded_at", "id").iterator(chunk_size=5000)
+
+
+def observation_key(row: models.ObservationRevision) -> Key:
+    return (row.code, row.org_unit, row.period, row.kind, row.source)
+
+
+def _current_rows(programme: models.Programme, as_of: datetime | None) -> dict[Key, models.ObservationRevision]:
+    rows = models.ObservationRevision.objects.filter(programme=programme)
+    return present(latest(in_recording_order(rows, as_of), observation_key), lambda row: row.value)
 
 
 def save_dataset(
@@ -161,65 +178,174 @@ def resolve_programme(code: str | None) -> str:
     return codes[0]
 
 
-def read_programme(code: str, as_of: datetime | None = None) -> StoredProgramme:
-    """The programme's definitions and observations as they stood at `as_of` (default: now)."""
-    programme = models.Programme.objects.get(code=code)
-    definitions = models.DefinitionRevision.objects.filter(programme=programme)
-    if as_of is not None:
-        definitions = definitions.filter(recorded_at__lte=as_of)
-    revision = definitions.order_by("-recorded_at", "-id").first()
-    if revision is None:
+@dataclass(frozen=True)
+class StoredDefinitions:
+    """A programme's definitions as they stood at a moment (no observations)."""
+
+    programme: Programme
+    revision_id: int
+    recorded_at: datetime
+
+
+_PARSED: dict[str, Programme] = {}  # definitions by content digest: each text is parsed once per process
+_PARSED_LOCK = threading.Lock()
+
+
+def read_definitions(code: str, as_of: datetime | None = None) -> StoredDefinitions:
+    """What the programme is (series, indicators, targets, org units) as of a moment, without evaluating."""
+    revisions = models.DefinitionRevision.objects.filter(programme__code=code).only("id", "recorded_at", "digest")
+    found = latest(in_recording_order(revisions, as_of), lambda row: code).get(code)
+    if found is None:
+        if as_of is None:
+            raise UserError(f"'{code}' has no definitions", f"「{code}」に定義がありません")
         raise UserError(
-            f"programme '{code}' did not exist yet at {as_of:%Y-%m-%d %H:%M}"
-            if as_of
-            else f"'{code}' has no definitions",
-            f"{as_of:%Y-%m-%d %H:%M} 時点ではプログラム「{code}」はまだありません"
-            if as_of
-            else f"「{code}」に定義がありません",
+            f"programme '{code}' did not exist yet at {as_of:%Y-%m-%d %H:%M}",
+            f"{as_of:%Y-%m-%d %H:%M} 時点ではプログラム「{code}」はまだありません",
         )
-    files = {name: text.encode() for name, text in revision.documents.items()}
-    files[OBSERVATIONS] = b"code,org_unit,period,kind,value\n"
-    programme_only = parse_programme_files(files).programme
-    rows = _current_rows(programme, as_of)
-    observations = []
-    for row in rows.values():
-        assert row.value is not None
-        observations.append(
-            Observation(
-                code=row.code,
-                org_unit=row.org_unit,
-                period=parse_period(row.period),
-                kind=ObservationKind(row.kind),
-                value=Decimal(row.value),
-                text=row.text,
-                precision=parse_japanese_number(row.text).precision,
-                note=row.note,
-                source=row.source,
-                method=row.method,
-            )
-        )
-    frame = pl.DataFrame(
-        {
-            "code": [o.code for o in observations],
-            "org_unit": [o.org_unit for o in observations],
-            "period": [o.period.key for o in observations],
-            "kind": [o.kind.value for o in observations],
-            "source": [o.source for o in observations],
-            "value": [float(o.value) for o in observations],
-            "text": [o.text for o in observations],
-            "recorded_at": [None] * len(observations),
-            "withdrawn": [False] * len(observations),
-        },
-        schema=REVISION_SCHEMA,
+    with _PARSED_LOCK:
+        programme = _PARSED.get(found.digest)
+    if programme is None:
+        documents = models.DefinitionRevision.objects.get(pk=found.pk).documents
+        files = {name: text.encode() for name, text in documents.items()}
+        files[OBSERVATIONS] = b"code,org_unit,period,kind,value\n"
+        programme = parse_programme_files(files).programme
+        with _PARSED_LOCK:
+            if len(_PARSED) > 64:
+                _PARSED.clear()
+            _PARSED[found.digest] = programme
+    return StoredDefinitions(programme, found.pk, found.recorded_at)
+
+
+def revision_frame(code: str) -> pl.DataFrame:
+    """Every observation revision of the programme, in recording order, as the engine's input frame.
+
+    The engine applies the as-of rule itself, so one frame serves every moment."""
+    rows = (
+        models.ObservationRevision.objects.filter(programme__code=code)
+        .order_by("recorded_at", "id")
+        .values_list("code", "org_unit", "period", "kind", "source", "value", "text", "recorded_at")
     )
-    dataset = Dataset(programme=programme_only, observations=tuple(observations))
-    return StoredProgramme(dataset, frame, revision.recorded_at, as_of)
+    columns: list[list[object]] = [[] for _ in range(9)]
+    for code_, org, period, kind, source, value, text, at in rows.iterator(chunk_size=5000):
+        number = None if value is None else float(value)
+        row = (code_, org, period, kind, source, number, text, naive_utc(at), value is None)
+        for column, item in zip(columns, row, strict=True):
+            column.append(item)
+    return pl.DataFrame(dict(zip(REVISION_SCHEMA.names(), columns, strict=True)), schema=REVISION_SCHEMA)
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """The newest definition and observation revision of a programme: changes whenever its data changes."""
+
+    definitions: int
+    observations: int
+
+    def __str__(self) -> str:
+        return f"{self.definitions}.{self.observations}"
+
+
+def data_version(code: str) -> DataVersion:
+    definitions = models.DefinitionRevision.objects.filter(programme__code=code).aggregate(m=Max("id"))["m"]
+    observations = models.ObservationRevision.objects.filter(programme__code=code).aggregate(m=Max("id"))["m"]
+    return DataVersion(definitions or 0, observations or 0)
+
+
+def read_programme(code: str, as_of: datetime | None = None) -> StoredProgramme:
+    """The programme's definitions and current observations as they stood at `as_of` (for `shihyo export`)."""
+    definitions = read_definitions(code, as_of)
+    observations = [
+        Observation(
+            code=row.code,
+            org_unit=row.org_unit,
+            period=parse_period(row.period),
+            kind=ObservationKind(row.kind),
+            value=Decimal(str(row.value)),
+            text=row.text,
+            precision=parse_japanese_number(row.text).precision,
+            note=row.note,
+            source=row.source,
+            method=row.method,
+        )
+        for row in _current_rows(models.Programme.objects.get(code=code), as_of).values()
+    ]
+    dataset = Dataset(programme=definitions.programme, observations=tuple(observations))
+    return StoredProgramme(dataset, definitions.recorded_at, as_of)
 
 
 def history(code: str, series: str, org_unit: str, period: str) -> list[models.ObservationRevision]:
     """Every revision of the observations of one series, org unit and period, oldest first."""
     return list(
-        models.ObservationRevision.objects.filter(
-            programme__code=code, code=series, org_unit=org_unit, period=period
-        ).order_by("recorded_at", "id")
+        in_recording_order(
+            models.ObservationRevision.objects.filter(
+                programme__code=code, code=series, org_unit=org_unit, period=period
+            )
+        )
     )
+
+
+def input_revisions(
+    code: str, series: Iterable[str], org_unit: str, as_of: datetime | None
+) -> list[models.ObservationRevision]:
+    """The revisions (reported figures aside) of some series of one org unit up to `as_of`, oldest first."""
+    rows = models.ObservationRevision.objects.filter(
+        programme__code=code, code__in=sorted(series), org_unit=org_unit
+    ).exclude(kind=ObservationKind.REPORTED.value)
+    return list(in_recording_order(rows, as_of))
+
+
+@dataclass(frozen=True)
+class Publication:
+    """An approved value to publish as the current actual of one series, org unit and period."""
+
+    code: str
+    period: str
+    value: str
+    text: str
+    note: str
+    reason: str
+
+
+def publish(code: str, org_unit: str, values: Sequence[Publication], *, by: str, now: datetime) -> int:
+    """Record approved values as observation revisions (actual, no source), only those that differ
+    from what is published now. Returns how many were recorded. Call inside the caller's transaction."""
+    if not values:
+        return 0
+    programme = models.Programme.objects.get(code=code)
+    rows = models.ObservationRevision.objects.filter(
+        programme=programme,
+        org_unit=org_unit,
+        kind=ObservationKind.ACTUAL.value,
+        source="",
+        code__in={v.code for v in values},
+        period__in={v.period for v in values},
+    )
+    current = latest(in_recording_order(rows), lambda row: (row.code, row.period))
+    new_rows = []
+    for item in values:
+        before = current.get((item.code, item.period))
+        if before is not None and (before.value, before.text, before.note) == (item.value, item.text, item.note):
+            continue
+        new_rows.append(
+            models.ObservationRevision(
+                programme=programme,
+                code=item.code,
+                org_unit=org_unit,
+                period=item.period,
+                kind=ObservationKind.ACTUAL.value,
+                source="",
+                value=item.value,
+                text=item.text,
+                note=item.note,
+                recorded_at=now,
+                recorded_by=by,
+                reason=item.reason,
+            )
+        )
+    models.ObservationRevision.objects.bulk_create(new_rows)
+    return len(new_rows)
+
+
+def programme_record(code: str) -> models.Programme:
+    """The programme's row, for other apps' tables that refer to it (e.g. a collection round)."""
+    return models.Programme.objects.get(code=code)

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from shihyo.core.collection import Role, submitting_units
 from shihyo.core.problems import UserError
-from shihyo.web.catalogue.repository import programme_codes, resolve_programme
+from shihyo.web.catalogue.evaluation import definitions_of
+from shihyo.web.catalogue.repository import programme_codes
 from shihyo.web.collection.models import AccountEvent, Membership
-from shihyo.web.dashboard.services import current_state
 
 USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 
@@ -51,7 +51,7 @@ def save_account(
             "submitter には所属を1つ以上指定してください（コマンドでは --org-unit）",
         )
     if org_units and programme_codes():
-        known = {u.code for u in submitting_units(current_state(resolve_programme(programme)).result.programme)}
+        known = {u.code for u in submitting_units(definitions_of(programme))}
         unknown = [u for u in org_units if u not in known]
         if unknown:
             raise UserError(f"unknown org unit(s): {', '.join(unknown)}", f"所属がありません: {', '.join(unknown)}")

@@ -35,10 +35,11 @@ from shihyo.core.collection import (
 from shihyo.core.model import Programme
 from shihyo.core.periods import PeriodParseError, parse_period
 from shihyo.core.problems import Problem, UserError, ValidationFailed
+from shihyo.core.revisions import latest
 from shihyo.io.submissions import Template, TemplateRow
-from shihyo.web.catalogue import models as catalogue
+from shihyo.web.catalogue import repository
+from shihyo.web.catalogue.evaluation import definitions_of, evaluate_programme
 from shihyo.web.collection import models
-from shihyo.web.dashboard.services import current_state
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 RESERVED = frozenset({"history", "new"})  # words used in the collection URLs
@@ -98,7 +99,7 @@ def spec_of(round_: models.Round) -> RoundSpec:
 
 
 def programme_of(round_: models.Round) -> Programme:
-    return current_state(round_.programme.code).result.programme
+    return definitions_of(round_.programme.code)
 
 
 def _field_problem(field: str, ja: str, en: str, hint_ja: str = "", hint_en: str = "") -> Problem:
@@ -119,7 +120,7 @@ def open_round(
     now: datetime | None = None,
 ) -> models.Round:
     """Open a round; series and org units default to every series and every non-benchmark unit."""
-    programme = current_state(programme_code).result.programme
+    programme = definitions_of(programme_code)
     known_series = programme.series_by_code()
     units = {u.code: u for u in submitting_units(programme)}
     problems: list[Problem] = []
@@ -178,7 +179,7 @@ def open_round(
     chosen_units = [u for u in units if not org_units or u in org_units]
     with transaction.atomic():
         round_ = models.Round.objects.create(
-            programme=catalogue.Programme.objects.get(code=programme_code),
+            programme=repository.programme_record(programme_code),
             code=code,
             name=name.strip(),
             series=list(series) or list(known_series),
@@ -273,15 +274,12 @@ def submission_of(round_: models.Round, org_unit: str) -> models.Submission:
 
 def entered(submission: models.Submission) -> dict[Key, models.EntryRevision]:
     """What the org unit has entered so far: the latest revision of each value."""
-    latest: dict[Key, models.EntryRevision] = {}
-    for row in submission.entries.order_by("recorded_at", "id"):
-        latest[(row.code, row.period)] = row
-    return latest
+    return latest(repository.in_recording_order(submission.entries.all()), lambda row: (row.code, row.period))
 
 
 def previous_values(round_: models.Round, org_unit: str) -> dict[Key, Decimal]:
     """Last period's value of each series asked for (as computed by the engine, roll-ups included)."""
-    result = current_state(round_.programme.code).result
+    result = evaluate_programme(round_.programme.code).result
     values: dict[Key, Decimal] = {}
     for period in spec_of(round_).periods:
         before = previous_period(period)
@@ -489,44 +487,20 @@ def review(
 
 
 def _publish(round_: models.Round, submission: models.Submission, *, by: str, now: datetime) -> int:
-    """Write the approved values as observation revisions (only those that differ from what is published)."""
-    values = [row for row in entered(submission).values() if row.value is not None]
-    if not values:
-        return 0
-    current: dict[Key, catalogue.ObservationRevision] = {}
-    existing = catalogue.ObservationRevision.objects.filter(
-        programme=round_.programme,
-        org_unit=submission.org_unit,
-        kind="actual",
-        source="",
-        code__in={r.code for r in values},
-        period__in={r.period for r in values},
-    ).order_by("recorded_at", "id")
-    for row in existing:
-        current[(row.code, row.period)] = row
-    new_rows = []
-    for entry in values:
-        before = current.get((entry.code, entry.period))
-        if before is not None and (before.value, before.text, before.note) == (entry.value, entry.text, entry.comment):
-            continue
-        new_rows.append(
-            catalogue.ObservationRevision(
-                programme=round_.programme,
-                code=entry.code,
-                org_unit=submission.org_unit,
-                period=entry.period,
-                kind="actual",
-                source="",
-                value=entry.value,
-                text=entry.text,
-                note=entry.comment,
-                recorded_at=now,
-                recorded_by=by,
-                reason=f"{round_.name}: 承認（入力 {entry.recorded_by}）",
-            )
+    """Publish the approved values through the catalogue (only those that differ from what is published)."""
+    values = [
+        repository.Publication(
+            code=row.code,
+            period=row.period,
+            value=row.value,
+            text=row.text,
+            note=row.comment,
+            reason=f"{round_.name}: 承認（入力 {row.recorded_by}）",
         )
-    catalogue.ObservationRevision.objects.bulk_create(new_rows)
-    return len(new_rows)
+        for row in entered(submission).values()
+        if row.value is not None
+    ]
+    return repository.publish(round_.programme.code, submission.org_unit, values, by=by, now=now)
 
 
 def published_keys(programme_code: str) -> frozenset[tuple[str, str, str, str, str]]:
@@ -546,15 +520,15 @@ def value_history(programme_code: str, code: str, org_unit: str, period: str) ->
     """Every change of one value: what departments entered in each round, and what was published."""
     lines: list[HistoryLine] = []
     previous = ""
-    for entry in models.EntryRevision.objects.filter(
-        submission__round__programme__code=programme_code, submission__org_unit=org_unit, code=code, period=period
-    ).order_by("recorded_at", "id"):
+    for entry in repository.in_recording_order(
+        models.EntryRevision.objects.filter(
+            submission__round__programme__code=programme_code, submission__org_unit=org_unit, code=code, period=period
+        )
+    ):
         lines.append(HistoryLine(entry.recorded_at, entry.recorded_by, "entered", previous, entry.text, entry.comment))
         previous = entry.text
     published: dict[tuple[str, str], str] = {}  # the latest text of each kind and source (plan, actual …)
-    for row in catalogue.ObservationRevision.objects.filter(
-        programme__code=programme_code, org_unit=org_unit, code=code, period=period
-    ).order_by("recorded_at", "id"):
+    for row in repository.history(programme_code, code, org_unit, period):
         new = row.text if row.value is not None else ""
         note = " / ".join(x for x in (row.kind if row.kind != "actual" else "", row.reason, row.note) if x)
         old = published.get((row.kind, row.source), "")

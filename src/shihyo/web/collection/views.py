@@ -26,9 +26,8 @@ from shihyo.core.numbers import NumberParseError, parse_japanese_number
 from shihyo.core.periods import PeriodParseError, parse_period
 from shihyo.core.problems import Problem, UserError, ValidationFailed
 from shihyo.io import submissions as files
-from shihyo.web.catalogue.repository import resolve_programme
+from shihyo.web.catalogue.evaluation import definitions_of
 from shihyo.web.collection import accounts, models, permissions, services
-from shihyo.web.dashboard.services import current_state
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
 View = Callable[..., HttpResponse]
@@ -181,7 +180,7 @@ def _parse_threshold(text: str) -> Decimal | None:
 def new_round_page(request: HttpRequest) -> HttpResponse:
     if not permissions.can_open_rounds(request.user):
         return forbidden(request, _("Only the programme office opens rounds."))
-    programme = current_state(resolve_programme(request.POST.get("programme") or None)).result.programme
+    programme = definitions_of(request.POST.get("programme") or None)
     context: dict[str, Any] = {"title": _("Open a collection round"), "programme": programme, "form": request.POST}
     if request.method == "POST":
         try:
@@ -449,7 +448,7 @@ def review_page(request: HttpRequest, round_: models.Round, org_unit: str) -> Ht
 @require_GET
 @member_view
 def history_page(request: HttpRequest, programme: str) -> HttpResponse:
-    prog = current_state(programme).result.programme
+    prog = definitions_of(programme)
     code, org_unit = request.GET.get("code", ""), request.GET.get("org_unit", "")
     try:
         period = parse_period(request.GET.get("period", ""))
@@ -483,7 +482,7 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
     stop or restart it. A new password is shown once, on this response only."""
     if not permissions.can_open_rounds(request.user):
         return forbidden(request, _("Only the programme office manages accounts."))
-    programme = current_state(resolve_programme(request.POST.get("programme") or None)).result.programme
+    programme = definitions_of(request.POST.get("programme") or None)
     issued: tuple[str, str] | None = None
     me = request.user.get_username()
     if request.method == "POST":

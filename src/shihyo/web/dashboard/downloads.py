@@ -16,12 +16,11 @@ from shihyo.core.charts import chart_spec
 from shihyo.core.indicators import Indicator
 from shihyo.core.overview import main_org_unit
 from shihyo.core.periods import Period
-from shihyo.core.report import build_report
 from shihyo.core.tables import indicator_rows
 from shihyo.fonts import chart_png, chart_svg
 from shihyo.io.cells import neutralise
-from shihyo.reports.build import write_reports
-from shihyo.web.dashboard.services import DashboardState
+from shihyo.reports.build import report_for, write_reports
+from shihyo.web.catalogue.evaluation import ProgrammeState
 
 COLUMNS = ["indicator", "name", "org_unit", "period", "period_label", "fiscal_year", "kind", "value", "unit", "display"]
 
@@ -31,7 +30,7 @@ def vega_bundle() -> str:
     return vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;")
 
 
-def _rows(state: DashboardState, indicator: Indicator, lang: str) -> list[dict[str, Any]]:
+def _rows(state: ProgrammeState, indicator: Indicator, lang: str) -> list[dict[str, Any]]:
     return indicator_rows(state.result, lang, codes=[indicator.code])
 
 
@@ -41,7 +40,7 @@ def _attachment(body: bytes | str, content_type: str, filename: str) -> HttpResp
     return response
 
 
-def download(state: DashboardState, indicator: Indicator, fmt: str, lang: str) -> HttpResponse:
+def download(state: ProgrammeState, indicator: Indicator, fmt: str, lang: str) -> HttpResponse:
     name = f"{indicator.code}"
     if fmt == "csv":
         out = io.StringIO()
@@ -64,7 +63,7 @@ def download(state: DashboardState, indicator: Indicator, fmt: str, lang: str) -
     raise Http404(fmt)
 
 
-def _xlsx(state: DashboardState, indicator: Indicator, lang: str) -> bytes:
+def _xlsx(state: ProgrammeState, indicator: Indicator, lang: str) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -99,18 +98,10 @@ def _xlsx(state: DashboardState, indicator: Indicator, lang: str) -> bytes:
 
 
 def report_file(
-    state: DashboardState, period: Period, fmt: str, content_type: str, lang: str, as_of: str
+    state: ProgrammeState, period: Period, fmt: str, content_type: str, lang: str, as_of: str
 ) -> HttpResponse:
     """The report written by the same code as `shihyo report`, into a temporary folder, then sent."""
-    model = build_report(
-        state.result,
-        state.evaluations,
-        state.reconciliations,
-        period,
-        lang=lang,
-        as_of_label=as_of or ("最新" if lang == "ja" else "latest"),
-        data_version=state.stored.definitions_recorded_at.strftime("%Y-%m-%d %H:%M"),
-    )
+    model = report_for(state, period, lang, as_of or ("最新" if lang == "ja" else "latest"))
     stem = f"{state.result.programme.code}-report-{period.key}-{lang}"
     with tempfile.TemporaryDirectory() as folder:
         (path,) = write_reports(model, [fmt], Path(folder), stem)

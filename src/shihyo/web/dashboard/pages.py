@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
 from urllib.parse import urlencode
 
 from shihyo.core.indicators import Indicator
@@ -15,11 +15,11 @@ from shihyo.core.overview import AreaCards, Point, yearly_points
 from shihyo.core.periods import Grain, Period, parse_period
 from shihyo.core.summary_table import SummarySection, summary_table
 from shihyo.core.targets import Status, target_levels
-from shihyo.web.catalogue import models
-from shihyo.web.dashboard.services import DashboardState
+from shihyo.web.catalogue import repository
+from shihyo.web.catalogue.evaluation import ProgrammeState
 
 
-def available_periods(state: DashboardState) -> list[Period]:
+def available_periods(state: ProgrammeState) -> list[Period]:
     """Fiscal years and halves that have figures, oldest first."""
     keys = state.result.values.get_column("period").unique().to_list()
     periods = {parse_period(k) for k in keys}
@@ -50,7 +50,7 @@ class YearRow:
     target: Decimal | None
 
 
-def year_rows(state: DashboardState, indicator: Indicator, org_unit: str) -> list[YearRow]:
+def year_rows(state: ProgrammeState, indicator: Indicator, org_unit: str) -> list[YearRow]:
     """The year-by-year table: every value of the indicator and the target set for that year."""
     targets: dict[int, Decimal] = {}
     for target in state.result.programme.targets_of(indicator.code):
@@ -67,7 +67,7 @@ def year_rows(state: DashboardState, indicator: Indicator, org_unit: str) -> lis
 
 @dataclass(frozen=True)
 class InputChange:
-    recorded_at: Any
+    recorded_at: datetime
     code: str
     name: str
     period: Period
@@ -78,7 +78,7 @@ class InputChange:
     reason: str
 
 
-def input_history(state: DashboardState, indicator: Indicator, org_unit: str, limit: int = 60) -> list[InputChange]:
+def input_history(state: ProgrammeState, indicator: Indicator, org_unit: str, limit: int = 60) -> list[InputChange]:
     """Revisions of the raw series this indicator is computed from (newest first)."""
     programme = state.result.programme
     series = programme.series_by_code()
@@ -91,15 +91,10 @@ def input_history(state: DashboardState, indicator: Indicator, org_unit: str, li
             inputs.add(code)
         elif code in indicators:
             todo.extend(indicators[code].operands)
-    rows = models.ObservationRevision.objects.filter(
-        programme__code=programme.code, code__in=sorted(inputs), org_unit=org_unit
-    ).exclude(kind="reported")
-    if state.stored.as_of is not None:
-        rows = rows.filter(recorded_at__lte=state.stored.as_of)
     previous: dict[tuple[str, str, str, str], str] = {}
     changes = []
     label = names(programme, "ja")
-    for row in rows.order_by("recorded_at", "id"):
+    for row in repository.input_revisions(state.code, inputs, org_unit, state.as_of):
         key = (row.code, row.period, row.kind, row.source)
         new = row.text if row.value is not None else "―"
         changes.append(
@@ -136,9 +131,9 @@ def org_tree(programme: Programme) -> list[OrgNode]:
     return roots
 
 
-def summary_years(state: DashboardState) -> list[Period]:
+def summary_years(state: ProgrammeState) -> list[Period]:
     return [p for p in available_periods(state) if p.grain is Grain.YEAR]
 
 
-def summary_sections(state: DashboardState, years: list[Period], lang: str) -> list[SummarySection]:
+def summary_sections(state: ProgrammeState, years: list[Period], lang: str) -> list[SummarySection]:
     return summary_table(state.result, years, lang)

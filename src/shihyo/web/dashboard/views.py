@@ -1,4 +1,4 @@
-"""Thin views: read the request, ask `services.current_state` for the evaluation, render."""
+"""Thin views: read the request, ask `services.evaluate_programme` for the evaluation, render."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from shihyo.core.overview import AreaCards, card, main_org_unit, overview
 from shihyo.core.periods import Period, PeriodParseError, parse_period
 from shihyo.core.problems import UserError
 from shihyo.core.reconcile import Verdict
+from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
 from shihyo.web.catalogue.repository import NothingLoaded
 from shihyo.web.dashboard import downloads, pages
-from shihyo.web.dashboard.services import DashboardState, current_state
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
 TZ = ZoneInfo("Asia/Tokyo")
@@ -43,7 +43,7 @@ def _as_of(request: HttpRequest) -> datetime | None:
     return datetime.combine(day, time.max, tzinfo=TZ)
 
 
-def _period(request: HttpRequest, state: DashboardState) -> Period | None:
+def _period(request: HttpRequest, state: ProgrammeState) -> Period | None:
     text = request.GET.get("period", "").strip()
     if not text:
         return state.result.programme.report_period
@@ -56,9 +56,9 @@ def _period(request: HttpRequest, state: DashboardState) -> Period | None:
     return period
 
 
-def _common(request: HttpRequest) -> tuple[DashboardState, dict[str, Any]]:
+def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
     as_of = _as_of(request)
-    state = current_state(request.GET.get("programme") or None, as_of)
+    state = evaluate_programme(request.GET.get("programme") or None, as_of)
     period = _period(request, state)
     context = {
         "programme": state.result.programme,
