@@ -152,6 +152,10 @@ class Series:
     relation: PartRelation | None = None
     note: str = ""
     source: str = ""
+    # who reports it: org unit kinds ("ward") and/or org unit codes; empty: the programme's top unit
+    reported_by: tuple[str, ...] = ()
+    minimum: Decimal | None = None  # the range a submitted value must lie in (None: the default rule)
+    maximum: Decimal | None = None
 
 
 @dataclass(frozen=True)

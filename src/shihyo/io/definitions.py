@@ -193,9 +193,12 @@ def parse_series(f: Fields) -> Series:
             "relation",
             "note",
             "source",
+            "reported_by",
+            "range",
         )
     )
     relation = f.enum("relation", PartRelation, None) if f.has("relation") else None
+    minimum, maximum = _range(f)
     part_of = f.optional_text("part_of")
     if part_of and relation is None:
         f.problem(
@@ -221,7 +224,29 @@ def parse_series(f: Fields) -> Series:
         relation=relation,
         note=f.text("note"),
         source=f.text("source"),
+        reported_by=f.texts("reported_by"),
+        minimum=minimum,
+        maximum=maximum,
     )
+
+
+def _range(f: Fields) -> tuple[Decimal | None, Decimal | None]:
+    """`range: {min: ▲100, max: 100}`: the values a submission may give (either bound may be left out)."""
+    if not f.has("range"):
+        return None, None
+    bounds = f.child("range", f.data.get("range"))  # a problem is recorded when it is not a mapping
+    bounds.check_keys(("min", "max"))
+    low, high = bounds.number("min"), bounds.number("max")
+    minimum, maximum = (low[0] if low else None), (high[0] if high else None)
+    if minimum is not None and maximum is not None and minimum > maximum:
+        f.problem(
+            "range",
+            f"範囲の下限 {low[1] if low else ''} が上限 {high[1] if high else ''} より大きくなっています",
+            "the range's min is above its max",
+            "min ≤ max になるように書いてください",
+            "make min at most max",
+        )
+    return minimum, maximum
 
 
 def _base(f: Fields, key: str, previous_by_default: bool = False) -> tuple[bool, Base | None]:

@@ -30,7 +30,7 @@ from shihyo.core.periods import Period
 
 def _drop_empty(doc: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
     """Leave out fields at their defaults so exported files stay as short as hand-written ones."""
-    return {k: v for k, v in doc.items() if k in keep or v not in ("", None, [], ())}
+    return {k: v for k, v in doc.items() if k in keep or v not in ("", None, [], (), {})}
 
 
 def _key(period: Period | None) -> str | None:
@@ -141,6 +141,13 @@ def series_document(s: Series) -> dict[str, Any]:
             "relation": s.relation.value if s.relation else None,
             "note": s.note,
             "source": s.source,
+            "reported_by": list(s.reported_by),
+            "range": _drop_empty(
+                {
+                    "min": _number(s.minimum) if s.minimum is not None else None,
+                    "max": _number(s.maximum) if s.maximum is not None else None,
+                }
+            ),
         },
         keep=("unit", "decimals"),
     )
