@@ -112,3 +112,27 @@ def test_missing_file(broken: Path) -> None:
     (broken / "teams.yaml").unlink()
     found = problems_of(broken)
     assert any(p.file == "teams.yaml" and "missing" in p.message_en for p in found)
+
+
+def test_reported_by_names_kinds_or_units(broken: Path) -> None:
+    replace(
+        broken / "series.yaml",
+        "- code: online\n  name: 電子申請件数\n",
+        "- code: online\n  name: 電子申請件数\n  reported_by: [ward, wrad]\n  range: {min: 10, max: 1}\n",
+    )
+    found = problems_of(broken)
+    places = {(p.where, p.message_en) for p in found}
+    assert ("online.reported_by", "'wrad' is neither an org unit kind nor an org unit") in places
+    assert any(p.where == "online.range" and p.line == line_of(broken / "series.yaml", "range:") for p in found)
+
+
+def test_a_parent_of_reporting_units_has_no_value_of_its_own(broken: Path) -> None:
+    online = "- code: online\n  name: 電子申請件数\n"
+    replace(broken / "series.yaml", online, online + "  reported_by: [ward]\n")
+    found = problems_of(broken)
+    lines = (broken / "observations.csv").read_text(encoding="utf-8").splitlines()
+    city_rows = [n for n, line in enumerate(lines, 1) if line.startswith("online,city,") and ",actual," in line]
+    own = [p for p in found if p.where == "org_unit" and p.file == "observations.csv"]
+    assert city_rows and sorted(p.line for p in own) == city_rows
+    assert own[0].message_en == "city has its own value and 2 units that roll up to it"
+    assert "テスト市に自身の値があります" in own[0].message_ja

@@ -15,6 +15,7 @@ from graphlib import CycleError, TopologicalSorter
 
 import polars as pl
 
+from shihyo.core import assignments
 from shihyo.core import expression as expr_lang
 from shihyo.core.indicators import (
     BasePeriod,
@@ -47,9 +48,21 @@ RANK_KIND = {rank: kind for kind, rank in KIND_RANK.items()}
 
 KEY = ["org_unit", "period"]
 PERIOD_COLUMNS = ["grain", "fiscal_year", "index", "months"]
-WORK_COLUMNS = [*KEY, *PERIOD_COLUMNS, "rank", "value"]
+# `partial`: a roll-up that misses some of its reporting units (provisional), or a figure computed from one
+WORK_COLUMNS = [*KEY, *PERIOD_COLUMNS, "rank", "partial", "value"]
 STRING_OUTPUT = False
-COLUMNS = ["code", "org_unit", "period", "grain", "fiscal_year", "index", "kind", "value", "is_indicator"]
+COLUMNS = [
+    "code",
+    "org_unit",
+    "period",
+    "grain",
+    "fiscal_year",
+    "index",
+    "kind",
+    "value",
+    "is_indicator",
+    "provisional",
+]
 REVISION_SCHEMA = pl.Schema(
     {
         "code": pl.String(),
@@ -185,7 +198,11 @@ def evaluate(request: EvaluationRequest) -> EvaluationResult:
             # latest revision, then best kind, within one series: small transient frames
             current = latest_frame(part, None, keys=("org_unit", "period", "kind", "source"))
             current = current.filter(pl.col("kind") != ObservationKind.REPORTED.value)
-            frame = _best_kind(current, keys=["org_unit", "period"]).join(periods, on="period", how="left")
+            frame = (
+                _best_kind(current, keys=["org_unit", "period"])
+                .join(periods, on="period", how="left")
+                .with_columns(pl.lit(False).alias("partial"))
+            )
         frame = _roll_up_time(series, frame.select(WORK_COLUMNS))
         frames[series.code] = _roll_up_orgs(programme, series, frame)
     del by_code
@@ -262,6 +279,7 @@ def _empty() -> pl.DataFrame:
             "index": pl.Int32,
             "months": pl.Int32,
             "rank": pl.Int8,
+            "partial": pl.Boolean,
             "value": pl.Float64,
         }
     )
@@ -273,7 +291,12 @@ def _aggregate(how: str, count_needed: int | None) -> list[pl.Expr]:
         "average": pl.col("value").mean(),
         "last": pl.col("value").sort_by("index").last(),
     }[how]
-    return [value.alias("value"), pl.col("rank").max().alias("rank"), pl.len().alias("_n")]
+    return [
+        value.alias("value"),
+        pl.col("rank").max().alias("rank"),
+        pl.col("partial").any().alias("partial"),
+        pl.len().alias("_n"),
+    ]
 
 
 def _roll_up_time(series: Series, frame: pl.DataFrame) -> pl.DataFrame:
@@ -310,10 +333,19 @@ def _period_key(grain: Grain) -> pl.Expr:
 
 
 def _roll_up_orgs(programme: Programme, series: Series, frame: pl.DataFrame) -> pl.DataFrame:
-    """Give each parent org unit the aggregate of its children where it has no value of its own."""
+    """Give each parent org unit the aggregate of its children where it has no value of its own.
+
+    A series with `reported_by` rolls up over its reporting units and the units above them: a parent
+    gets the aggregate of the children that have a value, provisional (`partial`) while some are missing.
+    Any other series rolls up only where every child has a value.
+    """
     if series.org_aggregation is OrgAggregation.NONE or frame.height == 0:
         return frame
     units = [u for u in programme.org_units if u.kind is not OrgUnitKind.BENCHMARK and u.parent]
+    declared = bool(series.reported_by)
+    if declared:
+        relevant = assignments.relevant_units(programme, series)
+        units = [u for u in units if u.code in relevant and u.parent in relevant]
     if not units:
         return frame
     parent_of = {u.code: u.parent for u in units}
@@ -340,10 +372,12 @@ def _roll_up_orgs(programme: Programme, series: Series, frame: pl.DataFrame) -> 
             .group_by(["_parent", "period", *PERIOD_COLUMNS])
             .agg(*_aggregate(how, None))
             .join(needed, on="_parent", how="left")
-            .filter(pl.col("_n") == pl.col("_needed"))
-            .rename({"_parent": "org_unit"})
         )
-        rolled = rolled.join(frame.select(KEY), on=KEY, how="anti")
+        if declared:
+            rolled = rolled.with_columns(pl.col("partial") | (pl.col("_n") < pl.col("_needed")))
+        else:
+            rolled = rolled.filter(pl.col("_n") == pl.col("_needed"))
+        rolled = rolled.rename({"_parent": "org_unit"}).join(frame.select(KEY), on=KEY, how="anti")
         frame = pl.concat([frame, rolled.select(WORK_COLUMNS).cast(frame.schema)], how="vertical")
     return frame
 
@@ -376,12 +410,10 @@ def _join(frames: Frames, codes: Sequence[str]) -> pl.DataFrame:
     """Inner join of operands on org unit and period; columns v0, v1, … and the weakest rank."""
     joined = frames[codes[0]].rename({"value": "v0"})
     for i, code in enumerate(codes[1:], start=1):
-        other = frames[code].select(*KEY, pl.col("rank").alias("_rank"), pl.col("value").alias(f"v{i}"))
-        joined = (
-            joined.join(other, on=KEY, how="inner")
-            .with_columns(pl.max_horizontal("rank", "_rank").alias("rank"))
-            .drop("_rank")
+        other = frames[code].select(
+            *KEY, pl.col("rank").alias("_rank"), pl.col("partial").alias("_partial"), pl.col("value").alias(f"v{i}")
         )
+        joined = joined.join(other, on=KEY, how="inner").with_columns(*_weakest()).drop("_rank", "_partial")
     return joined
 
 
@@ -392,9 +424,17 @@ def _shifted(frame: pl.DataFrame, years: int) -> pl.DataFrame:
         "grain",
         (pl.col("fiscal_year") + years).alias("fiscal_year"),
         "index",
-        pl.col("rank").alias("_rank"),
-        pl.col("value").alias("base"),
+        *_AS_BASE,
     )
+
+
+# the columns of a base operand: its kind rank, whether it is provisional, and its value
+_AS_BASE = (pl.col("rank").alias("_rank"), pl.col("partial").alias("_partial"), pl.col("value").alias("base"))
+
+
+def _weakest() -> tuple[pl.Expr, pl.Expr]:
+    """After a join with another operand (columns _rank, _partial): the weaker kind, provisional if either is."""
+    return (pl.max_horizontal("rank", "_rank").alias("rank"), pl.any_horizontal("partial", "_partial").alias("partial"))
 
 
 def _against_base(frames: Frames, of: str, base: BasePeriod | BaseSeries | None) -> pl.DataFrame:
@@ -406,13 +446,13 @@ def _against_base(frames: Frames, of: str, base: BasePeriod | BaseSeries | None)
         p = base.period
         base_rows = frame.filter(
             (pl.col("grain") == p.grain.value) & (pl.col("fiscal_year") == p.fiscal_year) & (pl.col("index") == p.index)
-        ).select("org_unit", pl.col("rank").alias("_rank"), pl.col("value").alias("base"))
+        ).select("org_unit", *_AS_BASE)
         later = frame.filter((pl.col("grain") == p.grain.value) & (pl.col("fiscal_year") > p.fiscal_year))
         joined = later.join(base_rows, on="org_unit", how="inner")
     else:
-        restated = frames[base.code].select(*KEY, pl.col("rank").alias("_rank"), pl.col("value").alias("base"))
+        restated = frames[base.code].select(*KEY, *_AS_BASE)
         joined = frame.join(restated, on=KEY, how="inner")
-    return joined.with_columns(pl.max_horizontal("rank", "_rank").alias("rank")).drop("_rank")
+    return joined.with_columns(*_weakest()).drop("_rank", "_partial")
 
 
 def _finish(frame: pl.DataFrame, value: pl.Expr) -> pl.DataFrame:
@@ -484,6 +524,7 @@ def _compute(indicator: Indicator, frames: Frames) -> pl.DataFrame:
                 frame.with_columns(
                     pl.col("value").cum_sum().over(["org_unit", "grain"]).alias("value"),
                     pl.col("rank").cum_max().over(["org_unit", "grain"]).alias("rank"),
+                    pl.col("partial").cast(pl.Int8).cum_max().over(["org_unit", "grain"]).cast(pl.Boolean),
                 ),
                 _V,
             )
@@ -521,6 +562,7 @@ def _assemble(programme: Programme, frames: Frames) -> pl.DataFrame:
                     pl.col("rank").replace_strict(RANK_KIND, return_dtype=KIND_ENUM).alias("kind"),
                     "value",
                     pl.lit(code in indicator_codes).alias("is_indicator"),
+                    pl.col("partial").alias("provisional"),
                 )
             )
         del frame

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from shihyo.core import assignments
 from shihyo.core.engine import DefinitionCycleError, dependency_order
 from shihyo.core.indicators import IndicatorKind
 from shihyo.core.model import Observation, ObservationKind, OrgUnitKind, Programme
@@ -37,7 +38,26 @@ def check_programme(programme: Programme, places: Places) -> list[Problem]:
         *_check_indicators(programme, places),
         *_check_organisation(programme, places),
         *_check_roadmap(programme, places),
+        *_check_reporting(programme, places),
     ]
+
+
+def _check_reporting(programme: Programme, places: Places) -> list[Problem]:
+    problems = []
+    kinds = ", ".join(sorted(assignments.KINDS))
+    for s in programme.series:
+        for entry in assignments.unknown_entries(programme, s):
+            problems.append(
+                places.problem(
+                    s.code,
+                    f"{s.code}.reported_by",
+                    f"「{entry}」は組織の種類でも組織コードでもありません",
+                    f"'{entry}' is neither an org unit kind nor an org unit",
+                    f"種類（{kinds}）か org_units.yaml のコード（比較対象以外）を書いてください",
+                    f"name a kind ({kinds}) or a code from org_units.yaml (not a benchmark)",
+                )
+            )
+    return problems
 
 
 def _check_duplicates(programme: Programme, places: Places) -> list[Problem]:
@@ -233,6 +253,7 @@ def check_observations(programme: Programme, rows: list[tuple[Observation, int]]
     indicators = programme.indicator_by_code()
     orgs = programme.org_unit_by_code()
     seen: dict[tuple[str, str, str, str, str], int] = {}
+    rolled_up = {s.code: assignments.rolled_up_units(programme, s) for s in programme.series if s.reported_by}
     for o, line in rows:
 
         def bad(column: str, ja: str, en: str, hint_ja: str = "", hint_en: str = "", line: int = line) -> None:
@@ -255,6 +276,17 @@ def check_observations(programme: Programme, rows: list[tuple[Observation, int]]
                 f"the unit '{unit}' of '{o.text}' does not match '{o.code}' (in '{declared}')",
                 "数値だけを書くか、定義と同じ単位を付けてください",
                 "write the number alone or with the declared unit",
+            )
+        below = rolled_up.get(o.code, {}).get(o.org_unit, ())
+        if below and o.kind in (ObservationKind.ACTUAL, ObservationKind.ESTIMATE) and o.org_unit in orgs:
+            name = orgs[o.org_unit].name
+            listed = ", ".join(below[:3]) + (" …" if len(below) > 3 else "")
+            bad(
+                "org_unit",
+                f"{name}に自身の値がありますが、この系列は下位の{len(below)}所属の値が積み上がります",
+                f"{o.org_unit} has its own value and {len(below)} units that roll up to it",
+                f"{name}の行を削除してください（値は下位の所属（{listed}）から計算されます）",
+                f"remove the row: its value is the roll-up of {listed}",
             )
         if o.org_unit not in orgs:
             bad(

@@ -242,7 +242,7 @@ def _range(f: Fields) -> tuple[Decimal | None, Decimal | None]:
         f.problem(
             "range",
             f"範囲の下限 {low[1] if low else ''} が上限 {high[1] if high else ''} より大きくなっています",
-            "the range's min is above its max",
+            f"the range's min {low[1] if low else ''} is above its max {high[1] if high else ''}",
             "min ≤ max になるように書いてください",
             "make min at most max",
         )
