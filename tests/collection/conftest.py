@@ -10,20 +10,25 @@ import pytest
 from shihyo.core.model import Dataset, OrgUnit, OrgUnitKind, PartRelation, Series
 from shihyo.web.catalogue.evaluation import clear_cache
 
+WARDS = ("ward",)
+OF_WHICH, BREAKDOWN = PartRelation.OF_WHICH, PartRelation.BREAKDOWN
 EXTRA_SERIES = (
-    Series("rate", "満足度", "%", decimals=1, name_en="Satisfaction"),
-    Series("online_smart", "うちスマート申請", "件", part_of="online", relation=PartRelation.OF_WHICH),
-    Series("online_kiosk", "内訳：キオスク", "件", part_of="online", relation=PartRelation.BREAKDOWN),
-    Series("online_mail", "内訳：郵送", "件", part_of="online", relation=PartRelation.BREAKDOWN),
+    Series("rate", "満足度", "%", decimals=1, name_en="Satisfaction", reported_by=WARDS),
+    Series("online_smart", "うちスマート申請", "件", part_of="online", relation=OF_WHICH, reported_by=WARDS),
+    Series("online_kiosk", "内訳：キオスク", "件", part_of="online", relation=BREAKDOWN, reported_by=WARDS),
+    Series("online_mail", "内訳：郵送", "件", part_of="online", relation=BREAKDOWN, reported_by=WARDS),
 )
+WARD_SERIES = frozenset({"online", "counter", "staff"})  # the wards report these; the city reports its hours
 
 
 def collection_dataset(mini: Dataset, wards: int = 2) -> Dataset:
-    """The mini programme with `wards` wards under the city (ward_a, ward_b, then ward_003 …)."""
+    """The mini programme with `wards` wards under the city (ward_a, ward_b, then ward_003 …): the wards
+    report applications (and their parts and a share) and staff, the city its overtime hours."""
     programme = mini.programme
     units = [u for u in programme.org_units if u.code in ("city", "ward_a", "ward_b", "national")]
     units += [OrgUnit(f"ward_{i:03d}", f"第{i}区", OrgUnitKind.WARD, parent="city") for i in range(3, wards + 1)]
-    return replace(mini, programme=replace(programme, series=programme.series + EXTRA_SERIES, org_units=tuple(units)))
+    series = tuple(replace(s, reported_by=WARDS) if s.code in WARD_SERIES else s for s in programme.series)
+    return replace(mini, programme=replace(programme, series=series + EXTRA_SERIES, org_units=tuple(units)))
 
 
 @pytest.fixture
@@ -72,7 +77,8 @@ def make_users() -> None:
 
 @pytest.fixture
 def round_(dataset: Dataset) -> object:
-    """The mini programme stored, the six accounts, and round r4-h1 open for city, ward_a and ward_b."""
+    """The mini programme stored, the six accounts, and round r4-h1 open for city, ward_a and ward_b: the
+    wards are asked for online and staff, the city for hours."""
     from datetime import date
 
     from shihyo.web.collection import services
@@ -84,7 +90,7 @@ def round_(dataset: Dataset) -> object:
         code="r4-h1",
         name="R4年度上期",
         periods=["R4上期"],
-        series=["online", "staff"],
+        series=["online", "staff", "hours"],
         org_units=["city", "ward_a", "ward_b"],
         due=date(2022, 10, 31),
         by="office",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from shihyo.core.collection import EntryInput, RoundSpec, check_entries, previous_period
+from shihyo.core.collection import EntryInput, RoundSpec, asked_series, change_of, check_entries, previous_period
 from shihyo.core.model import Dataset
 from shihyo.core.periods import parse_period
 
@@ -75,11 +75,43 @@ def test_a_jump_against_last_period_needs_a_comment(dataset: Dataset) -> None:
     assert problems == [], "a change of +100 % is within a 150 % threshold"
 
 
-def test_a_unit_whose_children_report_may_leave_values_to_the_roll_up(dataset: Dataset) -> None:
+def test_a_unit_is_asked_only_for_the_series_it_reports(dataset: Dataset) -> None:
+    assert sorted(asked_series(dataset.programme, spec(), "ward_a")) == sorted(SERIES)
+    assert asked_series(dataset.programme, spec(), "city") == (), "the wards' series reach the city as roll-ups"
     _, problems = check_entries(dataset.programme, spec(), "city", values(online="2,000"), {})
-    assert problems == []
+    assert [p.message_en for p in problems] == [
+        "series 'online' for FY2022 H1 is not asked for in this round"
+    ], "a parent's own value for its wards' series is refused"
     _, problems = check_entries(dataset.programme, spec(), "ward_a", values(online="2,000"), {})
-    assert len(problems) == len(SERIES) - 1
+    assert len(problems) == len(SERIES) - 1, "every other series the ward reports is required"
+
+
+def test_a_draft_may_leave_fields_empty_but_what_is_typed_is_checked(dataset: Dataset) -> None:
+    entries, problems = check_entries(dataset.programme, spec(), "ward_a", values(online="2,000"), {}, draft=True)
+    assert problems == [] and [(e.code, e.value) for e in entries] == [("online", Decimal(2000))]
+    _, problems = check_entries(dataset.programme, spec(), "ward_a", values(online="abc", rate="120"), {}, draft=True)
+    assert [p.where for p in problems] == ["v-online", "v-rate"]
+
+
+def test_a_series_declares_its_range(dataset: Dataset) -> None:
+    by = dataset.programme.series_by_code()
+    change = replace(by["rate"], minimum=Decimal(-100), maximum=Decimal(100))
+    series = tuple(change if s.code == "rate" else s for s in dataset.programme.series)
+    programme = replace(dataset.programme, series=series)
+    entries, problems = check_entries(programme, spec(), "ward_a", values(**dict(GOOD, rate="▲30.6")), {})
+    assert problems == [] and dict((e.code, e.value) for e in entries)["rate"] == Decimal("-30.6")
+    _, problems = check_entries(programme, spec(), "ward_a", values(**dict(GOOD, rate="▲130")), {})
+    assert [p.message_en for p in problems] == ["this series' values lie within -100〜100 (▲130)"]
+    _, problems = check_entries(dataset.programme, spec(), "ward_a", values(**dict(GOOD, rate="▲30.6")), {})
+    assert [p.message_en for p in problems] == ["a share lies between 0 and 100 % (▲30.6)"], "the default range"
+
+
+def test_the_change_of_a_share_is_in_points(dataset: Dataset) -> None:
+    by = dataset.programme.series_by_code()
+    share = change_of(by["rate"], Decimal("67.0"), Decimal("51.1"))
+    assert share.points and share.difference == Decimal("15.9") and share.ratio is None
+    count = change_of(by["online"], Decimal(1200), Decimal(1000))
+    assert not count.points and count.difference == 200 and count.ratio == Decimal("0.2")
 
 
 def test_unknown_rows_duplicates_and_wrong_units_are_rejected(dataset: Dataset) -> None:

@@ -54,9 +54,11 @@ def test_a_round_from_submission_to_the_city_total(round_: object) -> None:
     assert submit(ward_b, "ward_b", "▲5", "8").status_code == 400, "a negative count is refused"
     assert EntryRevision.objects.filter(submission__org_unit="ward_b").count() == 0, "a refused form saves nothing"
     assert submit(ward_b, "ward_b", "0.08万", "8").status_code == 302
-    assert city.post(f"{BASE}/city/", {"version": version("city")}).status_code == 302, (
-        "the city leaves it to the roll-up"
+    city_form = city.get(f"{BASE}/city/").content.decode()
+    assert 'name="v-hours-FY2022H1"' in city_form and 'name="v-online-FY2022H1"' not in city_form, (
+        "the city reports its own series; the wards' series reach it as roll-ups"
     )
+    assert city.post(f"{BASE}/city/", {"version": version("city"), "v-hours-FY2022H1": "300"}).status_code == 302
     assert {state(u) for u in ("city", "ward_a", "ward_b")} == {"submitted"}
 
     refused = review(reviewer, "city", "approve")

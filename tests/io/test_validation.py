@@ -133,6 +133,6 @@ def test_a_parent_of_reporting_units_has_no_value_of_its_own(broken: Path) -> No
     lines = (broken / "observations.csv").read_text(encoding="utf-8").splitlines()
     city_rows = [n for n, line in enumerate(lines, 1) if line.startswith("online,city,") and ",actual," in line]
     own = [p for p in found if p.where == "org_unit" and p.file == "observations.csv"]
-    assert city_rows and sorted(p.line for p in own) == city_rows
+    assert city_rows and sorted(p.line or 0 for p in own) == city_rows
     assert own[0].message_en == "city has its own value and 2 units that roll up to it"
     assert "テスト市に自身の値があります" in own[0].message_ja

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from shihyo.core import assignments
 from shihyo.core.model import OrgUnit, OrgUnitKind, PartRelation, Programme, Series
 from shihyo.core.numbers import NumberParseError, is_missing, parse_japanese_number
 from shihyo.core.periods import Grain, Period
@@ -32,12 +33,14 @@ class Role(StrEnum):
 
 class State(StrEnum):
     NOT_SUBMITTED = "not_submitted"  # 未提出
+    DRAFT = "draft"  # 入力中 (saved, not yet submitted)
     SUBMITTED = "submitted"  # 提出済
     RETURNED = "returned"  # 差戻し
     APPROVED = "approved"  # 承認済
 
 
 class Action(StrEnum):
+    SAVE = "save"  # keep unfinished figures as a draft
     SUBMIT = "submit"
     RETURN = "return"
     APPROVE = "approve"
@@ -45,13 +48,15 @@ class Action(StrEnum):
 
 
 STATE_AFTER = {
+    Action.SAVE: State.DRAFT,
     Action.SUBMIT: State.SUBMITTED,
     Action.RETURN: State.RETURNED,
     Action.APPROVE: State.APPROVED,
     Action.REOPEN: State.RETURNED,
 }
 ALLOWED_FROM = {
-    Action.SUBMIT: {State.NOT_SUBMITTED, State.SUBMITTED, State.RETURNED},
+    Action.SAVE: {State.NOT_SUBMITTED, State.DRAFT, State.SUBMITTED, State.RETURNED},
+    Action.SUBMIT: {State.NOT_SUBMITTED, State.DRAFT, State.SUBMITTED, State.RETURNED},
     Action.RETURN: {State.SUBMITTED},
     Action.APPROVE: {State.SUBMITTED},
     Action.REOPEN: {State.APPROVED},
@@ -139,6 +144,33 @@ def is_count(series: Series) -> bool:
     return series.decimals == 0 and not is_percentage(series)
 
 
+def value_range(series: Series) -> tuple[Decimal | None, Decimal | None]:
+    """The values a submission may give: the series' `range`, else 0–100 for shares and 0 or more otherwise."""
+    low = series.minimum if series.minimum is not None else Decimal(0)
+    high = series.maximum if series.maximum is not None else (Decimal(100) if is_percentage(series) else None)
+    return low, high
+
+
+def asked_series(programme: Programme, spec: RoundSpec, org_unit: str) -> tuple[str, ...]:
+    """The round's series that this org unit reports (a unit whose descendants report a series never gets it)."""
+    return assignments.series_reported_by(programme, org_unit, spec.series)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A value against last period's: in points for shares (51.1 → 67.0 is +15.9), in % and absolute otherwise."""
+
+    difference: Decimal
+    ratio: Decimal | None  # (value − previous) ÷ |previous|; None for shares and when previous is 0
+    points: bool
+
+
+def change_of(series: Series, value: Decimal, previous: Decimal) -> Change:
+    if is_percentage(series):
+        return Change(value - previous, None, True)
+    return Change(value - previous, change_ratio(value, previous), False)
+
+
 def _problem(entry: EntryInput, ja: str, en: str, hint_ja: str, hint_en: str) -> Problem:
     return Problem(entry.file, entry.line, entry.where, ja, en, hint_ja, hint_en)
 
@@ -224,16 +256,9 @@ def _parse(entry: EntryInput, series: Series, problems: list[Problem]) -> Decima
             )
         )
         return None
-    if is_count(series) and value < 0:
-        problems.append(
-            _problem(
-                entry,
-                f"件数・人数は負になりません（{entry.text}）",
-                f"a count cannot be negative ({entry.text})",
-                "0 以上の数を入力してください",
-                "enter 0 or more",
-            )
-        )
+    low, high = value_range(series)
+    if (low is not None and value < low) or (high is not None and value > high):
+        problems.append(_out_of_range(entry, series, low, high))
     elif is_count(series) and value != value.to_integral_value():
         problems.append(
             _problem(
@@ -244,17 +269,42 @@ def _parse(entry: EntryInput, series: Series, problems: list[Problem]) -> Decima
                 "enter a whole number",
             )
         )
-    elif is_percentage(series) and not Decimal(0) <= value <= Decimal(100):
-        problems.append(
-            _problem(
-                entry,
-                f"割合は 0〜100％ です（{entry.text}）",
-                f"a share lies between 0 and 100 % ({entry.text})",
-                "百分率（例: 36.8）で入力してください",
-                "enter a percentage such as 36.8",
-            )
-        )
     return value
+
+
+def _out_of_range(entry: EntryInput, series: Series, low: Decimal | None, high: Decimal | None) -> Problem:
+    if series.minimum is not None or series.maximum is not None:
+        bounds = f"{'' if low is None else f'{low:,}'}〜{'' if high is None else f'{high:,}'}"
+        return _problem(
+            entry,
+            f"この系列の値は {bounds} の範囲です（{entry.text}）",
+            f"this series' values lie within {bounds} ({entry.text})",
+            "数値を確認してください（負の値は ▲ を付けて入力します）",
+            "check the figure (write a negative value with ▲ or -)",
+        )
+    if is_percentage(series):
+        return _problem(
+            entry,
+            f"割合は 0〜100％ です（{entry.text}）",
+            f"a share lies between 0 and 100 % ({entry.text})",
+            "百分率（例: 36.8）で入力してください",
+            "enter a percentage such as 36.8",
+        )
+    if is_count(series):
+        return _problem(
+            entry,
+            f"件数・人数は負になりません（{entry.text}）",
+            f"a count cannot be negative ({entry.text})",
+            "0 以上の数を入力してください",
+            "enter 0 or more",
+        )
+    return _problem(
+        entry,
+        f"この系列の値は負になりません（{entry.text}）",
+        f"this series' values are not negative ({entry.text})",
+        "0 以上の数を入力してください（負の値を認める系列は range を定義します）",
+        "enter 0 or more (a series that allows negative values declares a range)",
+    )
 
 
 def check_entries(
@@ -263,16 +313,19 @@ def check_entries(
     org_unit: str,
     inputs: Sequence[EntryInput],
     previous: Mapping[Key, Decimal],
+    *,
+    draft: bool = False,
 ) -> tuple[list[Entry], list[Problem]]:
     """Parse and check one org unit's figures for a round. Returns the entries and every problem found.
 
-    Rules: known series and periods of the round; numbers in Japanese notation; counts whole and
-    non-negative; shares within 0–100 %; required values (a unit whose children are in the round may
-    leave values to the roll-up); parts (うち) not above their whole; breakdowns (内訳) adding up to a
+    Rules: only the series the unit reports, for the round's periods; numbers in Japanese notation;
+    counts whole; values within the series' range (default: 0 or more, shares 0–100 %); every value
+    required unless it is a draft; parts (うち) not above their whole; breakdowns (内訳) adding up to a
     stated total; a change beyond the round's threshold against last period needs a comment.
     """
     series_of = programme.series_by_code()
-    wanted = {(code, p.key) for code in spec.series for p in spec.periods}
+    asked = asked_series(programme, spec, org_unit)
+    wanted = {(code, p.key) for code in asked for p in spec.periods}
     problems: list[Problem] = []
     entries: dict[Key, Entry] = {}
     where: dict[Key, EntryInput] = {}
@@ -303,25 +356,25 @@ def check_entries(
         where[key] = item
         value = _parse(item, series_of[item.code], problems) if _storable(item, problems) else None
         entries[key] = Entry(item.code, item.period, value, item.text.strip(), item.comment.strip())
-    has_children = bool(children_in_round(programme, spec.org_units).get(org_unit))
-    if not has_children:
-        _check_required(programme, spec, entries, where, problems)
+    if not draft:
+        _check_required(programme, asked, spec.periods, entries, where, problems)
     _check_parts(series_of, entries, where, problems)
     _check_outliers(spec, entries, where, previous, problems)
-    ordered = [entries[(c, p.key)] for c in spec.series for p in spec.periods if (c, p.key) in entries]
+    ordered = [entries[(c, p.key)] for c in asked for p in spec.periods if (c, p.key) in entries]
     return ordered, problems
 
 
 def _check_required(
     programme: Programme,
-    spec: RoundSpec,
+    asked: Sequence[str],
+    periods: Sequence[Period],
     entries: Mapping[Key, Entry],
     where: Mapping[Key, EntryInput],
     problems: list[Problem],
 ) -> None:
     series_of = programme.series_by_code()
-    for code in spec.series:
-        for period in spec.periods:
+    for code in asked:
+        for period in periods:
             entry = entries.get((code, period.key))
             if entry is not None and entry.value is not None:
                 continue

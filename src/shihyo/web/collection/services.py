@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from shihyo.core import assignments
 from shihyo.core.collection import (
     ALLOWED_FROM,
     DEFAULT_OUTLIER_THRESHOLD,
@@ -27,6 +28,7 @@ from shihyo.core.collection import (
     Key,
     RoundSpec,
     State,
+    asked_series,
     check_entries,
     children_in_round,
     previous_period,
@@ -45,10 +47,14 @@ CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 RESERVED = frozenset({"history", "new"})  # words used in the collection URLs
 STATE_LABELS = {
     State.NOT_SUBMITTED: ("未提出", "Not submitted"),
+    State.DRAFT: ("入力中", "Draft saved"),
     State.SUBMITTED: ("提出済", "Submitted"),
     State.RETURNED: ("差戻し", "Returned"),
     State.APPROVED: ("承認済", "Approved"),
 }
+
+
+LATE = (State.NOT_SUBMITTED, State.DRAFT, State.RETURNED)  # states that are overdue after the due date
 
 
 class Conflict(UserError):
@@ -174,15 +180,30 @@ def open_round(
                 "e.g. 0.5 (50 %)",
             )
         )
+    chosen_series = list(series) or list(known_series)
+    chosen_units = [
+        u
+        for u in units
+        if (not org_units or u in org_units) and assignments.series_reported_by(programme, u, chosen_series)
+    ]
+    if not problems and not chosen_units:
+        problems.append(
+            _field_problem(
+                "org_units",
+                "選んだ所属はどれも、選んだ系列を報告しません",
+                "none of the chosen org units reports any of the chosen series",
+                "系列の reported_by（報告する所属）を確認するか、所属・系列を選び直してください",
+                "check the series' reported_by, or choose other org units or series",
+            )
+        )
     if problems:
         raise ValidationFailed(problems)
-    chosen_units = [u for u in units if not org_units or u in org_units]
     with transaction.atomic():
         round_ = models.Round.objects.create(
             programme=repository.programme_record(programme_code),
             code=code,
             name=name.strip(),
-            series=list(series) or list(known_series),
+            series=chosen_series,
             periods=[p.key for p in parsed],
             org_units=chosen_units,
             due=due,
@@ -213,7 +234,7 @@ def status(round_: models.Round, today: date | None = None) -> list[UnitStatus]:
         submission = submissions[code]
         state = State(submission.state)
         event = last_events.get(submission.pk)
-        overdue = round_.due is not None and today > round_.due and state in (State.NOT_SUBMITTED, State.RETURNED)
+        overdue = round_.due is not None and today > round_.due and state in LATE
         lines.append(
             UnitStatus(
                 code,
@@ -256,7 +277,7 @@ def progress(rounds: Sequence[models.Round], today: date | None = None) -> dict[
         counts[round_id][State(state)] = n
     result = {}
     for r in rounds:
-        late = counts[r.pk][State.NOT_SUBMITTED] + counts[r.pk][State.RETURNED]
+        late = sum(counts[r.pk][state] for state in LATE)
         overdue = late if r.due is not None and today > r.due else 0
         result[r.pk] = Progress(sum(counts[r.pk].values()), counts[r.pk], overdue)
     return result
@@ -301,7 +322,7 @@ def template_of(round_: models.Round, org_unit: str, lang: str = "ja") -> Templa
     previous = previous_values(round_, org_unit)
     current = entered(submission)
     rows = []
-    for code in spec.series:
+    for code in asked_series(programme, spec, org_unit):
         for period in spec.periods:
             before = previous_period(period)
             row = current.get((code, period.key))
@@ -394,19 +415,26 @@ def submit(
     by: str,
     via: str,
     now: datetime | None = None,
+    draft: bool = False,
 ) -> Outcome:
-    """Check every value and, only if all pass, record the changed ones and mark the unit submitted."""
+    """Check every value and, only if all pass, record the changed ones and mark the unit submitted.
+
+    A draft keeps unfinished figures: empty fields are allowed, what is typed is checked all the same,
+    and the unit stays with its clerks (入力中) until it is submitted."""
     now = now or timezone.now()
     programme = programme_of(round_)
     spec = spec_of(round_)
-    entries, problems = check_entries(programme, spec, org_unit, list(inputs), previous_values(round_, org_unit))
+    action = Action.SAVE if draft else Action.SUBMIT
+    entries, problems = check_entries(
+        programme, spec, org_unit, list(inputs), previous_values(round_, org_unit), draft=draft
+    )
     if problems:
         raise ValidationFailed(problems)
     with transaction.atomic():
-        submission = _lock(round_, org_unit, base_version, Action.SUBMIT)
+        submission = _lock(round_, org_unit, base_version, action)
         current = entered(submission)
         base = submission.version
-        event = _record(submission, Action.SUBMIT, base, by=by, comment="", via=via, now=now)
+        event = _record(submission, action, base, by=by, comment="", via=via, now=now)
         rows = [
             models.EntryRevision(
                 submission=submission,
@@ -444,7 +472,7 @@ def review(
     now: datetime | None = None,
 ) -> Outcome:
     """Approve (bottom-up: children first), return with a comment, or reopen approved figures with a reason."""
-    if action is Action.SUBMIT:
+    if action in (Action.SUBMIT, Action.SAVE):
         raise NotAllowed("use submit() to submit figures", "提出は submit() で行います")
     now = now or timezone.now()
     comment = comment.strip()
@@ -464,6 +492,10 @@ def review(
     kids = children_in_round(programme, round_.org_units)
     parent = programme.org_unit_by_code()[org_unit].parent
     with transaction.atomic():
+        # lock the unit with its parent and children in one fixed order (by id), so that approving a parent
+        # and reopening one of its children cannot both pass on stale states
+        family = {org_unit, *kids.get(org_unit, ()), *((parent,) if parent else ())}
+        list(models.Submission.objects.select_for_update().filter(round=round_, org_unit__in=family).order_by("id"))
         submission = _lock(round_, org_unit, base_version, action)
         others = {s.org_unit: State(s.state) for s in round_.submissions.exclude(pk=submission.pk)}
         if action is Action.APPROVE:

@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shihyo.core.collection import Action, EntryInput, Role, State, change_ratio
+from shihyo.core.collection import Action, Change, EntryInput, Role, State, change_of, is_percentage
 from shihyo.core.numbers import NumberParseError, parse_japanese_number
 from shihyo.core.periods import PeriodParseError, parse_period
 from shihyo.core.problems import Problem, UserError, ValidationFailed
@@ -302,6 +302,7 @@ def submission_page(request: HttpRequest, round_: models.Round, org_unit: str) -
     if request.method == "POST":
         if not can_write:
             return forbidden(request, _("You may not see or change the figures of this org unit."))
+        draft = request.POST.get("action") == "draft"
         try:
             outcome = services.submit(
                 round_,
@@ -310,11 +311,13 @@ def submission_page(request: HttpRequest, round_: models.Round, org_unit: str) -
                 base_version=_base_version(request),
                 by=request.user.get_username(),
                 via="web",
+                draft=draft,
             )
         except ValidationFailed as exc:
             problems, status, posted = exc.problems, 400, {key: str(value) for key, value in request.POST.items()}
         else:
-            messages.success(request, _("Submitted: %(n)d value(s) changed.") % {"n": outcome.changed})
+            done = _("Draft saved: %(n)d value(s) changed.") if draft else _("Submitted: %(n)d value(s) changed.")
+            messages.success(request, done % {"n": outcome.changed})
             return redirect(request.path)
     template = services.template_of(round_, org_unit, lang())
     submission = services.submission_of(round_, org_unit)
@@ -323,7 +326,18 @@ def submission_page(request: HttpRequest, round_: models.Round, org_unit: str) -
         field = f"{row.series.code}-{row.period.key}"
         value = posted.get(f"v-{field}", row.value) if posted else row.value
         comment = posted.get(f"c-{field}", row.comment) if posted else row.comment
-        rows.append({"row": row, "field": field, "value": value, "comment": comment, "change": _change(row, value)})
+        empty = not value.strip()
+        rows.append(
+            {
+                "row": row,
+                "field": field,
+                "value": value,
+                "comment": comment,
+                "change": _change(row, value),
+                "empty": empty,
+                "points": is_percentage(row.series),
+            }
+        )
     return render(
         request,
         "collection/submission.html",
@@ -341,12 +355,13 @@ def submission_page(request: HttpRequest, round_: models.Round, org_unit: str) -
             "events": services.events(round_, org_unit),
             "labels": services.STATE_LABELS,
             "submission_state": State(submission.state),
+            "empty_count": sum(1 for r in rows if r["empty"]),
         },
         status=status,
     )
 
 
-def _change(row: files.TemplateRow, text: str) -> Decimal | None:
+def _change(row: files.TemplateRow, text: str) -> Change | None:
     """The change against last period shown beside the input (the page updates it as the user types)."""
     if row.previous is None or not text.strip():
         return None
@@ -354,8 +369,7 @@ def _change(row: files.TemplateRow, text: str) -> Decimal | None:
         value = parse_japanese_number(text).value
     except NumberParseError:
         return None
-    ratio = change_ratio(value, row.previous)
-    return None if ratio is None else ratio * 100
+    return change_of(row.series, value, row.previous)
 
 
 @require_POST

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
-from shihyo.core.collection import State
+from shihyo.core.collection import Change, State
 from shihyo.core.numbers import round_half_up
 from shihyo.core.problems import Problem
 from shihyo.web.dashboard.templatetags.shihyo import lang
@@ -23,9 +23,14 @@ def state_label(state: str, labels: dict[State, tuple[str, str]]) -> str:
 
 @register.simple_tag
 def action_label(action: str) -> str:
-    return {"submit": _("submitted"), "return": _("returned"), "approve": _("approved"), "reopen": _("reopened")}.get(
-        action, action
-    )
+    labels = {
+        "save": _("draft saved"),
+        "submit": _("submitted"),
+        "return": _("returned"),
+        "approve": _("approved"),
+        "reopen": _("reopened"),
+    }
+    return labels.get(action, action)
 
 
 @register.simple_tag
@@ -54,6 +59,29 @@ def plain_number(value: Decimal | None) -> str:
     text = f"{abs(value).normalize():,f}"
     sign = ("▲" if lang() == "ja" else "−") if value < 0 else ""
     return sign + text
+
+
+@register.filter
+def change_text(change: Change | None) -> str:
+    """+15.9ポイント for a share; +25.0%（+40） for other figures; ▲ for decreases on Japanese pages."""
+    if change is None:
+        return ""
+    ja = lang() == "ja"
+    if change.points:
+        unit = "ポイント" if ja else " pt"
+        return _signed(round_half_up(change.difference, 1), ja) + unit
+    absolute = _signed(change.difference.normalize(), ja, thousands=True)
+    if change.ratio is None:
+        return absolute
+    percent = _signed(round_half_up(change.ratio * 100, 1), ja) + "%"
+    return f"{percent}（{absolute}）" if ja else f"{percent} ({absolute})"
+
+
+def _signed(value: Decimal, ja: bool, thousands: bool = False) -> str:
+    text = f"{abs(value):,f}" if thousands else f"{abs(value)}"
+    if value < 0:
+        return ("▲" if ja else "−") + text
+    return "+" + text
 
 
 @register.filter

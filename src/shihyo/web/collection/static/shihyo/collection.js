@@ -20,12 +20,24 @@
     }
     return negative ? -total : total;
   }
-  function format(change) {
-    var ja = document.documentElement.lang !== "en";
-    // half up (四捨五入) away from zero, like the server; the tiny factor absorbs float error (1.25 → 1.2499…)
-    var rounded = Math.round(Math.abs(change) * 10 * (1 + 1e-12)) / 10;
-    if (change < 0 && rounded > 0) { return (ja ? "▲" : "−") + rounded.toFixed(1) + "%"; }
-    return "+" + rounded.toFixed(1) + "%";
+  var ja = document.documentElement.lang !== "en";
+  function signed(number, decimals) {
+    // half up (四捨五入) away from zero, like the server; the tiny factor absorbs float error (1.25 → 1.2499…);
+    // decimals null: the exact difference (float noise beyond 6 places dropped), with thousands separators
+    var scale = Math.pow(10, decimals === null ? 6 : decimals);
+    var rounded = Math.round(Math.abs(number) * scale * (1 + 1e-12)) / scale;
+    var text = decimals === null ? rounded.toLocaleString("en-US", { maximumFractionDigits: 6 }) : rounded.toFixed(decimals);
+    if (number < 0 && rounded > 0) { return (ja ? "▲" : "−") + text; }
+    return "+" + text;
+  }
+  // shares change in points (51.1 → 67.0 is +15.9ポイント); other figures in % and absolute: +25.0%（+40）
+  function describe(value, previous, points) {
+    var difference = value - previous;
+    if (points) { return signed(difference, 1) + (ja ? "ポイント" : " pt"); }
+    var absolute = signed(difference, null);
+    if (previous === 0) { return absolute; }
+    var percent = signed(difference / Math.abs(previous) * 100, 1) + "%";
+    return ja ? percent + "（" + absolute + "）" : percent + " (" + absolute + ")";
   }
   function update(input) {
     var row = input.closest("tr");
@@ -33,7 +45,8 @@
     var out = row.querySelector(".live-change");
     var previous = parseFloat(previousCell.getAttribute("data-previous"));
     var value = parse(input.value);
-    out.textContent = (value === null || !isFinite(previous) || previous === 0) ? "" : format((value - previous) / Math.abs(previous) * 100);
+    var points = previousCell.hasAttribute("data-points");
+    out.textContent = (value === null || !isFinite(previous)) ? "" : describe(value, previous, points);
   }
   document.querySelectorAll(".value-input").forEach(function (input) {
     input.addEventListener("input", function () { update(input); });
