@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from shihyo.core.indicators import Indicator, SeriesValue
 from shihyo.core.model import Dataset, OrgUnit, OrgUnitKind, PartRelation, Series
 from shihyo.web.catalogue.evaluation import clear_cache
 
@@ -28,7 +29,9 @@ def collection_dataset(mini: Dataset, wards: int = 2) -> Dataset:
     units = [u for u in programme.org_units if u.code in ("city", "ward_a", "ward_b", "national")]
     units += [OrgUnit(f"ward_{i:03d}", f"第{i}区", OrgUnitKind.WARD, parent="city") for i in range(3, wards + 1)]
     series = tuple(replace(s, reported_by=WARDS) if s.code in WARD_SERIES else s for s in programme.series)
-    return replace(mini, programme=replace(programme, series=series + EXTRA_SERIES, org_units=tuple(units)))
+    indicators = (*programme.indicators, Indicator("online_count", "電子申請件数", "件", 0, SeriesValue("online")))
+    changed = replace(programme, series=series + EXTRA_SERIES, org_units=tuple(units), indicators=indicators)
+    return replace(mini, programme=changed)
 
 
 @pytest.fixture

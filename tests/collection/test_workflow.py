@@ -77,6 +77,32 @@ def test_a_round_from_submission_to_the_city_total(round_: object) -> None:
     assert published.text == "1,200" and published.recorded_by == "reviewer" and "R4年度上期" in published.reason
 
 
+def test_the_city_total_is_provisional_until_every_ward_is_approved(round_: object) -> None:
+    ward_a, ward_b, reviewer = signed_in("ward_a_clerk"), signed_in("ward_b_clerk"), signed_in("reviewer")
+    public = Client()
+    page = "/indicators/online_count/?period=FY2022H1&programme=mini"
+    submit(ward_a, "ward_a", "1,200", "10")
+    submit(ward_b, "ward_b", "800", "8")
+    before = public.get(page).content.decode()
+    assert "2区中0区" in before and "A区、B区" in before, "submitted figures are not public before approval"
+    review(reviewer, "ward_a", "approve")
+    clear_cache()
+    partial = public.get(page).content.decode()
+    assert "暫定 (2区中1区)" in partial and "まだの所属: B区" in partial
+    assert "1,200件" in partial, "the approved ward's figure is public at once, and it is the city's provisional total"
+    english = Client()
+    english.cookies["shihyo_language"] = "en"
+    assert "provisional (1 of 2 wards)" in english.get(page).content.decode()
+    units_table = partial[partial.index('id="units-title"') :]
+    assert units_table.index("A区") < units_table.index("B区") and "未提出" not in units_table
+    review(reviewer, "ward_b", "approve")
+    clear_cache()
+    final = public.get(page).content.decode()
+    assert "暫定" not in final and "2,000件" in final, "all wards in: the total is final and equals the sum"
+    shares = final[final.index('id="units-title"') :]
+    assert "60.0%" in shares and "40.0%" in shares, "each ward's share of the city total"
+
+
 def test_approved_figures_are_locked_until_reopened_with_a_reason(round_: object) -> None:
     clerk, reviewer = signed_in("ward_a_clerk"), signed_in("reviewer")
     submit(clerk, "ward_a", "100", "5")

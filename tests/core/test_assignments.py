@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from shihyo.core import assignments
+from shihyo.core.completeness import completeness, describe
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate, revisions_frame
 from shihyo.core.indicators import Indicator, Share, SumOf
 from shihyo.core.model import (
@@ -154,3 +155,18 @@ def test_narrowing_keeps_the_roll_ups(result: EvaluationResult) -> None:
     narrowed = result.narrowed((half(2022, 2),), ("city",))
     assert set(narrowed.values["period"].to_list()) == {"FY2022H2"}
     assert narrowed.value("certs", "city", half(2022, 2)) == 330
+
+
+def test_completeness_names_the_units_still_missing(result: EvaluationResult) -> None:
+    found = completeness(result, "online_share", "city", half(2022, 2))
+    assert found is not None and not found.complete
+    assert found.expected == ("ward_a", "ward_b", "ward_c") and found.missing == ("ward_c",), (
+        "ward_c sent online but not certs for H2"
+    )
+    assert describe(PROGRAMME, found, "ja") == "3区中2区" and describe(PROGRAMME, found, "en") == "2 of 3 wards"
+    whole = completeness(result, "certs", "city", half(2022, 1))
+    assert whole is not None and whole.complete
+    mixed = completeness(result, "overtime", "city", parse_period("FY2022"))
+    assert mixed is not None and describe(PROGRAMME, mixed, "en") == "1 of 3 departments"
+    assert completeness(result, "certs", "ward_a", half(2022, 1)) is None, "nothing rolls up to a ward"
+    assert completeness(result, "city_only", "city", half(2022, 1)) is None

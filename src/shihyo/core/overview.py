@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from shihyo.core.completeness import Completeness, completeness
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.indicators import Indicator
 from shihyo.core.model import OrgUnitKind, Programme
@@ -44,10 +45,16 @@ class IndicatorCard:
     target: TargetEvaluation | None
     trend: tuple[Point, ...]  # yearly values in order, plans included
     differs: tuple[Reconciliation, ...]  # published figures of this indicator that disagree
+    completeness: Completeness | None = None  # for a roll-up: which reporting units are in for `latest`
 
     @property
     def status(self) -> Status:
         return self.target.status if self.target else Status.NO_TARGET
+
+    @property
+    def provisional(self) -> bool:
+        """The latest value is a roll-up that misses some of its reporting units."""
+        return self.completeness is not None and not self.completeness.complete
 
     @property
     def is_estimate(self) -> bool:
@@ -96,6 +103,8 @@ def card(
     reconciliations: tuple[Reconciliation, ...],
 ) -> IndicatorCard:
     trend = yearly_points(result, indicator.code, org_unit)
+    if period is not None and period.grain is Grain.HALF:
+        return _half_card(result, indicator, org_unit, period, trend)
     limit = period.year().fiscal_year if period else None
     done = [p for p in trend if p.kind != "plan" and (limit is None or p.period.fiscal_year <= limit)]
     latest = done[-1] if done else None
@@ -120,6 +129,41 @@ def card(
             for r in reconciliations
             if r.code == indicator.code and r.org_unit == org_unit and r.verdict is Verdict.DIFFERS
         ),
+        completeness=completeness(result, indicator.code, org_unit, latest.period) if latest else None,
+    )
+
+
+def _point(result: EvaluationResult, code: str, org_unit: str, period: Period) -> Point | None:
+    value = result.value(code, org_unit, period)
+    kind = result.kind(code, org_unit, period)
+    return None if value is None or kind is None else Point(period, kind, value)
+
+
+def _half_card(
+    result: EvaluationResult,
+    indicator: Indicator,
+    org_unit: str,
+    half: Period,
+    trend: tuple[Point, ...],
+) -> IndicatorCard:
+    """A half year's card: that half's value against the same half a year before (targets judge years)."""
+    latest = _point(result, indicator.code, org_unit, half)
+    if latest is not None and latest.kind == "plan":
+        latest = None
+    before = _point(result, indicator.code, org_unit, half.shift_years(-1))
+    return IndicatorCard(
+        indicator=indicator,
+        org_unit=org_unit,
+        latest=latest,
+        plan=None,
+        previous_year=_change(latest, before if before and before.kind != "plan" else None, indicator.is_rate)
+        if latest
+        else None,
+        vs_base=None,
+        target=None,
+        trend=trend,
+        differs=(),
+        completeness=completeness(result, indicator.code, org_unit, half),
     )
 
 

@@ -35,7 +35,7 @@ from shihyo.core.collection import (
     submitting_units,
 )
 from shihyo.core.model import Programme
-from shihyo.core.periods import PeriodParseError, parse_period
+from shihyo.core.periods import Period, PeriodParseError, parse_period
 from shihyo.core.problems import Problem, UserError, ValidationFailed
 from shihyo.core.revisions import latest
 from shihyo.io.submissions import Template, TemplateRow
@@ -281,6 +281,18 @@ def progress(rounds: Sequence[models.Round], today: date | None = None) -> dict[
         overdue = late if r.due is not None and today > r.due else 0
         result[r.pk] = Progress(sum(counts[r.pk].values()), counts[r.pk], overdue)
     return result
+
+
+def collected_periods(programme_code: str) -> list[Period]:
+    """The periods the programme's rounds collect (the dashboard shows them even before any figure is in)."""
+    found = set()
+    for periods in models.Round.objects.filter(programme__code=programme_code).values_list("periods", flat=True):
+        for key in periods:
+            try:
+                found.add(parse_period(key))
+            except PeriodParseError:
+                continue
+    return sorted(found)
 
 
 def submission_of(round_: models.Round, org_unit: str) -> models.Submission:

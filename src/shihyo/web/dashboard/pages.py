@@ -9,26 +9,31 @@ from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from shihyo.core.indicators import Indicator
-from shihyo.core.model import OrgUnit, Programme
-from shihyo.core.overview import AreaCards, Point, yearly_points
+import polars as pl
+
+from shihyo.core.completeness import completeness, input_series
+from shihyo.core.indicators import Indicator, IndicatorKind
+from shihyo.core.model import OrgAggregation, OrgUnit, OrgUnitKind, Programme
+from shihyo.core.numbers import to_decimal
+from shihyo.core.overview import AreaCards, Point, main_org_unit, yearly_points
 from shihyo.core.periods import Grain, Period, parse_period
 from shihyo.core.summary_table import SummarySection, summary_table
 from shihyo.core.targets import Status, target_levels
 from shihyo.web.catalogue import repository
 from shihyo.web.catalogue.evaluation import ProgrammeState
+from shihyo.web.collection import services as collection
 
 
 def available_periods(state: ProgrammeState) -> list[Period]:
-    """Fiscal years and halves that have figures, oldest first."""
+    """Fiscal years and halves that have figures or are being collected in a round, oldest first."""
     keys = state.result.values.get_column("period").unique().to_list()
-    periods = {parse_period(k) for k in keys}
+    periods = {parse_period(k) for k in keys} | set(collection.collected_periods(state.code))
     return sorted(p for p in periods if p.grain in (Grain.YEAR, Grain.HALF))
 
 
 def query_string(params: Mapping[str, str]) -> str:
-    """The period and as-of parameters to carry over to the next page."""
-    kept = {k: params[k] for k in ("period", "as_of") if params.get(k)}
+    """The period, as-of and org unit parameters to carry over to the next page."""
+    kept = {k: params[k] for k in ("period", "as_of", "unit") if params.get(k)}
     return f"?{urlencode(kept)}" if kept else ""
 
 
@@ -81,16 +86,7 @@ class InputChange:
 def input_history(state: ProgrammeState, indicator: Indicator, org_unit: str, limit: int = 60) -> list[InputChange]:
     """Revisions of the raw series this indicator is computed from (newest first)."""
     programme = state.result.programme
-    series = programme.series_by_code()
-    indicators = programme.indicator_by_code()
-    inputs: set[str] = set()
-    todo = [indicator.code]
-    while todo:
-        code = todo.pop()
-        if code in series:
-            inputs.add(code)
-        elif code in indicators:
-            todo.extend(indicators[code].operands)
+    inputs = input_series(programme, indicator.code)
     previous: dict[tuple[str, str, str, str], str] = {}
     changes = []
     label = names(programme, "ja")
@@ -112,6 +108,63 @@ def input_history(state: ProgrammeState, indicator: Indicator, org_unit: str, li
         )
         previous[key] = new
     return list(reversed(changes))[:limit]
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One org unit's figure on an indicator page: value, rank among its peers, share of the total."""
+
+    unit: OrgUnit
+    value: Decimal | None
+    kind: str | None
+    rank: int | None
+    share: Decimal | None  # % of the parent's total, where the figure adds up
+
+
+def adds_up(programme: Programme, indicator: Indicator) -> bool:
+    """Whether the units' values of an indicator add up to the total (a sum of summed series)."""
+    if indicator.kind not in (IndicatorKind.VALUE, IndicatorKind.SUM):
+        return False
+    series = programme.series_by_code()
+    return all(series[c].org_aggregation is OrgAggregation.SUM for c in input_series(programme, indicator.code))
+
+
+def unit_rows(state: ProgrammeState, indicator: Indicator, org_unit: str, period: Period) -> list[UnitRow]:
+    """The units whose figures make up `org_unit`'s: its reporting units (or its children), ranked."""
+    programme = state.programme
+    units = programme.org_unit_by_code()
+    found = completeness(state.result, indicator.code, org_unit, period)
+    codes = list(found.expected) if found else [u.code for u in programme.org_units if u.parent == org_unit]
+    if not codes:
+        return []
+    values = state.result.values.filter(
+        (pl.col("code").cast(pl.String) == indicator.code)
+        & pl.col("org_unit").cast(pl.String).is_in(codes)
+        & (pl.col("period").cast(pl.String) == period.key)
+    )
+    by_unit = {
+        str(unit): (to_decimal(value), str(kind))
+        for unit, kind, value in values.select("org_unit", "kind", "value").iter_rows()
+    }
+    if not by_unit:
+        return []
+    total = state.result.value(indicator.code, org_unit, period) if adds_up(programme, indicator) else None
+    ordered = sorted(by_unit.items(), key=lambda item: item[1][0], reverse=True)
+    ranks = {code: n for n, (code, _) in enumerate(ordered, start=1)}
+    rows = []
+    for code in codes:
+        value, kind = by_unit.get(code, (None, None))
+        share = value / total * 100 if value is not None and total else None
+        rows.append(UnitRow(units[code], value, kind, ranks.get(code), share))
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0))
+
+
+def unit_choices(state: ProgrammeState) -> list[OrgUnit]:
+    """The org units a reader can look at: every unit but benchmarks that has figures, the main unit first."""
+    with_values = set(state.result.values.get_column("org_unit").cast(pl.String).unique().to_list())
+    main = main_org_unit(state.programme)
+    units = [u for u in state.programme.org_units if u.kind is not OrgUnitKind.BENCHMARK and u.code in with_values]
+    return sorted(units, key=lambda u: u.code != main)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from shihyo.core.charts import chart_spec
-from shihyo.core.indicators import describe
+from shihyo.core.indicators import Indicator, describe
 from shihyo.core.overview import AreaCards, card, main_org_unit, overview
 from shihyo.core.periods import Period, PeriodParseError, parse_period
 from shihyo.core.problems import UserError
@@ -56,10 +56,23 @@ def _period(request: HttpRequest, state: ProgrammeState) -> Period | None:
     return period
 
 
+def _unit(request: HttpRequest, state: ProgrammeState) -> str:
+    """The org unit the pages show (?unit=): the main unit by default, any unit with figures."""
+    text = request.GET.get("unit", "").strip()
+    if not text:
+        return main_org_unit(state.programme)
+    if text not in {u.code for u in pages.unit_choices(state)}:
+        raise BadRequest(
+            f"there are no figures of an org unit '{text[:40]}'", f"所属「{text[:40]}」の数値はありません"
+        )
+    return text
+
+
 def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
     as_of = _as_of(request)
     state = evaluate_programme(request.GET.get("programme") or None, as_of)
     period = _period(request, state)
+    unit = _unit(request, state)
     context = {
         "programme": state.result.programme,
         "state": state,
@@ -68,9 +81,11 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
         "as_of": request.GET.get("as_of", ""),
         "lang": lang(),
         "query": pages.query_string(request.GET),
-        # what a cached page fragment depends on: the data version, the moment, the period and the language
+        "unit": unit,
+        "units": pages.unit_choices(state),
+        # what a cached page fragment depends on: the data version, the moment, the period, unit and language
         "fragment_key": f"{state.result.programme.code}:{state.version}:{request.GET.get('as_of', '')}:"
-        f"{period.key if period else ''}:{lang()}",
+        f"{period.key if period else ''}:{unit}:{lang()}",
     }
     return state, context
 
@@ -102,7 +117,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
 
     @cache
     def groups() -> tuple[AreaCards, ...]:  # computed only when the cached page fragment is missing
-        return overview(state.result, state.evaluations, state.reconciliations, context["period"])
+        return overview(state.result, state.evaluations, state.reconciliations, context["period"], context["unit"])
 
     context.update(groups=groups, counts=lambda: pages.status_counts(groups()), title=_("Overview"))
     return render(request, "dashboard/overview.html", context)
@@ -115,7 +130,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     indicator = programme.indicator_by_code().get(code)
     if indicator is None:
         raise Http404(code)
-    unit = main_org_unit(programme)
+    unit = context["unit"]
     period = context["period"]
     # each part is computed once, and only when the cached page fragment is missing
     context.update(
@@ -126,11 +141,18 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         rows=cache(lambda: pages.year_rows(state, indicator, unit)),
         formula=cache(lambda: describe(indicator.formula, pages.names(programme, lang()), lang())),
         inputs=cache(lambda: pages.input_history(state, indicator, unit)),
+        unit_rows=cache(lambda: _unit_rows(state, indicator, unit, period)),
         reconciliations=cache(lambda: [r for r in state.reconciliations if r.code == code]),
         differs=Verdict.DIFFERS,
         targets=programme.targets_of(code),
     )
     return render(request, "dashboard/indicator.html", context)
+
+
+def _unit_rows(state: ProgrammeState, indicator: Indicator, unit: str, period: Period | None) -> list[pages.UnitRow]:
+    """The figures of the units below, for the period's latest year that has the indicator."""
+    latest = card(state.result, indicator, unit, period, state.evaluations, state.reconciliations).latest
+    return pages.unit_rows(state, indicator, unit, latest.period) if latest else []
 
 
 @_guard

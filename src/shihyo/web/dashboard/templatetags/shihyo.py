@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from shihyo.core.completeness import Completeness, describe
 from shihyo.core.formatting import format_value
 from shihyo.core.indicators import Indicator
 from shihyo.core.model import OrgUnit, Programme
@@ -54,6 +55,29 @@ def change_text(change: Change | None, indicator: Indicator) -> str:
     if change.relative is None:
         return text
     return f"{text}（{format_value(change.relative, '%', 1, lang(), signed=True)}）"
+
+
+@register.filter
+def share_text(value: Decimal) -> str:
+    return format_value(value, "%", 1, lang())
+
+
+@register.simple_tag
+def completeness_note(found: Completeness | None, programme: Programme) -> SafeString:
+    """「暫定（9区中3区）」 with the missing units named, or nothing when the figure is complete."""
+    if found is None or found.complete:
+        return mark_safe("")
+    units = programme.org_unit_by_code()
+    en = lang() == "en"
+    names = [(units[code].name_en or units[code].name) if en else units[code].name for code in found.missing]
+    missing = (", " if en else "、").join(names)
+    return format_html(
+        '<span class="mark mark--provisional">{} ({})</span> <span class="missing">{}: {}</span>',
+        _("provisional"),
+        describe(programme, found, lang()),
+        _("not yet in"),
+        missing,
+    )
 
 
 @register.filter
