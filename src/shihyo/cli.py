@@ -104,8 +104,8 @@ def parse_as_of(text: str | None) -> datetime | None:
         day = datetime.fromisoformat(text).date()
     except ValueError:
         raise UserError(
-            f"--as-of '{text}' is not a date: write 2026-11-23 or 2026-11-23T09:30",
-            f"--as-of「{text}」は日時として読めません。2026-11-23 か 2026-11-23T09:30 のように書いてください",
+            ja=f"--as-of「{text}」は日時として読めません。2026-11-23 か 2026-11-23T09:30 のように書いてください",
+            en=f"--as-of '{text}' is not a date: write 2026-11-23 or 2026-11-23T09:30",
         ) from None
     return datetime.combine(day, time.max, tzinfo=TZ)
 
@@ -221,7 +221,7 @@ def _evaluate(
     try:
         wanted = tuple(parse_period(p) for p in periods) if periods else None
     except PeriodParseError as exc:
-        raise UserError(f"--period: {exc.message_en}", f"--period: {exc.message_ja}") from None
+        raise UserError(ja=f"--period: {exc.message_ja}", en=f"--period: {exc.message_en}") from None
     with _progress() as progress:
         progress.add_task("reading the programme", total=None)
         stored = read_programme(resolve_programme(programme), moment)
@@ -439,13 +439,13 @@ def report(
         unknown = [f for f in formats if f not in FORMATS]
         if unknown:
             raise UserError(
-                f"--format: unknown {', '.join(unknown)} (use pdf, pptx, xlsx or all)",
-                f"--format: {', '.join(unknown)} は使えません（pdf, pptx, xlsx, all のいずれか）",
+                ja=f"--format: {', '.join(unknown)} は使えません（pdf, pptx, xlsx, all のいずれか）",
+                en=f"--format: unknown {', '.join(unknown)} (use pdf, pptx, xlsx or all)",
             )
         try:
             chosen = parse_period(period) if period else None
         except PeriodParseError as exc:
-            raise UserError(f"--period: {exc.message_en}", f"--period: {exc.message_ja}") from None
+            raise UserError(ja=f"--period: {exc.message_ja}", en=f"--period: {exc.message_en}") from None
         _setup_django()
         from shihyo.web.catalogue.repository import read_programme, resolve_programme
 
@@ -565,7 +565,7 @@ def round_open(
             due_date = date.fromisoformat(due) if due else None
         except ValueError:
             raise UserError(
-                f"--due '{due}' is not a date (YYYY-MM-DD)", f"--due「{due}」は日付ではありません"
+                ja=f"--due「{due}」は日付ではありません", en=f"--due '{due}' is not a date (YYYY-MM-DD)"
             ) from None
         programme_code = resolve_programme(programme)
         existing = models.Round.objects.filter(programme__code=programme_code, code=code).first()
@@ -604,7 +604,7 @@ def round_status(
 
         round_ = models.Round.objects.filter(programme__code=resolve_programme(programme), code=code).first()
         if round_ is None:
-            raise UserError(f"no round '{code}'", f"収集回「{code}」はありません")
+            raise UserError(ja=f"収集回「{code}」はありません", en=f"no round '{code}'")
         lines = services.status(round_)
     rows = [
         {

@@ -144,19 +144,19 @@ def resolve_programme(code: str | None) -> str:
     if code:
         if code not in codes:
             raise UserError(
-                f"no programme '{code}' is loaded (loaded: {', '.join(codes) or 'none'})",
-                f"プログラム「{code}」は読み込まれていません（読み込み済み: {', '.join(codes) or 'なし'}）",
+                ja=f"プログラム「{code}」は読み込まれていません（読み込み済み: {', '.join(codes) or 'なし'}）",
+                en=f"no programme '{code}' is loaded (loaded: {', '.join(codes) or 'none'})",
             )
         return code
     if not codes:
         raise NothingLoaded(
-            "no programme is loaded yet: run `shihyo load examples/kobe` first",
-            "まだプログラムが読み込まれていません。先に `shihyo load examples/kobe` を実行してください",
+            ja="まだプログラムが読み込まれていません。先に `shihyo load examples/kobe` を実行してください",
+            en="no programme is loaded yet: run `shihyo load examples/kobe` first",
         )
     if len(codes) > 1:
         raise UserError(
-            f"several programmes are loaded ({', '.join(codes)}): choose one with --programme",
-            f"複数のプログラムがあります（{', '.join(codes)}）。--programme で指定してください",
+            ja=f"複数のプログラムがあります（{', '.join(codes)}）。--programme で指定してください",
+            en=f"several programmes are loaded ({', '.join(codes)}): choose one with --programme",
         )
     return codes[0]
 
@@ -170,12 +170,12 @@ def read_programme(code: str, as_of: datetime | None = None) -> StoredProgramme:
     revision = definitions.order_by("-recorded_at", "-id").first()
     if revision is None:
         raise UserError(
-            f"programme '{code}' did not exist yet at {as_of:%Y-%m-%d %H:%M}"
-            if as_of
-            else f"'{code}' has no definitions",
-            f"{as_of:%Y-%m-%d %H:%M} 時点ではプログラム「{code}」はまだありません"
+            ja=f"{as_of:%Y-%m-%d %H:%M} 時点ではプログラム「{code}」はまだありません"
             if as_of
             else f"「{code}」に定義がありません",
+            en=f"programme '{code}' did not exist yet at {as_of:%Y-%m-%d %H:%M}"
+            if as_of
+            else f"'{code}' has no definitions",
         )
     files = {name: text.encode() for name, text in revision.documents.items()}
     files[OBSERVATIONS] = b"code,org_unit,period,kind,value\n"
