@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from shihyo.core import clock
 from shihyo.core.problems import UserError
 
 app = typer.Typer(
@@ -188,7 +189,7 @@ def load(
         progress.update(step, advance=1, description="saving revisions")
         summary = save_dataset(
             dataset,
-            now=datetime.now(tz=TZ),
+            now=clock.now(),
             recorded_by=by or os.environ.get("USER", ""),
             reason=reason or f"shihyo load {directory}",
             keep=published_keys(dataset.programme.code),

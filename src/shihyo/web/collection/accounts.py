@@ -11,8 +11,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from shihyo.core import clock
 from shihyo.core.collection import Role, submitting_units
 from shihyo.core.problems import UserError
 from shihyo.web.catalogue.repository import programme_codes, resolve_programme
@@ -74,7 +74,7 @@ def save_account(
         Membership.objects.update_or_create(user=user, defaults={"role": chosen.value, "org_units": list(org_units)})
         action = "created" if created else "updated" if password is None else "password"
         AccountEvent.objects.create(
-            username=username, action=action, role=chosen.value, org_units=list(org_units), at=timezone.now(), by=by
+            username=username, action=action, role=chosen.value, org_units=list(org_units), at=clock.now(), by=by
         )
     return created
 
@@ -107,7 +107,7 @@ def _record(user: AbstractBaseUser, action: str, by: str) -> None:
         action=action,
         role=membership.role if membership else "",
         org_units=membership.org_units if membership else [],
-        at=timezone.now(),
+        at=clock.now(),
         by=by,
     )
 

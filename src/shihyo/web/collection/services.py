@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
 
+from shihyo.core import clock
 from shihyo.core.collection import (
     ALLOWED_FROM,
     DEFAULT_OUTLIER_THRESHOLD,
@@ -186,7 +186,7 @@ def open_round(
             org_units=chosen_units,
             due=due,
             outlier_threshold=outlier_threshold or DEFAULT_OUTLIER_THRESHOLD,
-            opened_at=now or timezone.now(),
+            opened_at=now or clock.now(),
             opened_by=by,
         )
         models.Submission.objects.bulk_create(
@@ -198,7 +198,7 @@ def open_round(
 def status(round_: models.Round, today: date | None = None) -> list[UnitStatus]:
     """Each org unit of the round in tree order, with its state and whether it is overdue."""
     programme = programme_of(round_)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     submissions = {s.org_unit: s for s in round_.submissions.all()}
     last_events: dict[int, models.SubmissionEvent] = {}
     for event in models.SubmissionEvent.objects.filter(submission__round=round_).order_by("at", "id"):
@@ -244,7 +244,7 @@ class Progress:
 
 def progress(rounds: Sequence[models.Round], today: date | None = None) -> dict[int, Progress]:
     """The progress of each round (by id), in one query."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     counts: dict[int, dict[State, int]] = {r.pk: dict.fromkeys(State, 0) for r in rounds}
     for round_id, state, n in (
         models.Submission.objects.filter(round__in=rounds)
@@ -398,7 +398,7 @@ def submit(
     now: datetime | None = None,
 ) -> Outcome:
     """Check every value and, only if all pass, record the changed ones and mark the unit submitted."""
-    now = now or timezone.now()
+    now = now or clock.now()
     programme = programme_of(round_)
     spec = spec_of(round_)
     entries, problems = check_entries(programme, spec, org_unit, list(inputs), previous_values(round_, org_unit))
@@ -448,7 +448,7 @@ def review(
     """Approve (bottom-up: children first), return with a comment, or reopen approved figures with a reason."""
     if action is Action.SUBMIT:
         raise NotAllowed(ja="提出は submit() で行います", en="use submit() to submit figures")
-    now = now or timezone.now()
+    now = now or clock.now()
     comment = comment.strip()
     if action in (Action.RETURN, Action.REOPEN) and not comment:
         raise ValidationFailed(

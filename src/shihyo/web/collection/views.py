@@ -16,11 +16,11 @@ from django.contrib.auth.views import PasswordChangeView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shihyo.core import clock
 from shihyo.core.collection import Action, EntryInput, Role, State, change_ratio
 from shihyo.core.numbers import NumberParseError, parse_japanese_number
 from shihyo.core.periods import PeriodParseError, parse_period
@@ -39,7 +39,7 @@ def _client_address(request: HttpRequest) -> str:
 
 
 def _throttled(username: str, address: str) -> bool:
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+    since = clock.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
     recent = models.LoginFailure.objects.filter(at__gte=since)
     limit = settings.LOGIN_FAILURES_ALLOWED
     return recent.filter(username=username).count() >= limit or recent.filter(address=address).count() >= limit * 4
@@ -62,7 +62,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             return render(request, "collection/login.html", context, status=429)
         user = authenticate(request, username=username, password=request.POST.get("password", ""))
         if user is None or not user.is_active:
-            models.LoginFailure.objects.create(username=username, address=address, at=timezone.now())
+            models.LoginFailure.objects.create(username=username, address=address, at=clock.now())
             context["error"] = _("The user name or password is wrong.")
             return render(request, "collection/login.html", context, status=401)
         login(request, user)
