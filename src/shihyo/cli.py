@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -16,6 +17,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -23,7 +25,57 @@ from rich.table import Table
 from shihyo.core import clock
 from shihyo.core.problems import UserError
 
+LOG_NAME = Path("log") / "shihyo.log"
+
+
+def log_path() -> Path:
+    """Where internal errors are written: SHIHYO_HOME/log/shihyo.log."""
+    return Path(os.environ.get("SHIHYO_HOME", "var")) / LOG_NAME
+
+
+def _log_internal_error(exc: BaseException) -> Path:
+    """Append the traceback to the log file (one record per failure, with the command line and time)."""
+    path = log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    logger = logging.getLogger("shihyo.cli")
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    try:
+        logger.error("internal error in: shihyo %s", " ".join(sys.argv[1:]), exc_info=exc)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    return path
+
+
+class _Commands(typer.core.TyperGroup):
+    """Every command runs here: user errors exit 1 with their message, anything else exits 2 with one line
+    and the log file that holds the traceback (the user never sees a traceback)."""
+
+    def invoke(self, ctx: Any) -> Any:  # the context class is private to typer
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except UserError as exc:
+            _fail(exc)
+        except Exception as exc:
+            try:
+                where = str(_log_internal_error(exc))
+            except OSError as log_error:
+                where = f"(the log could not be written: {log_error.strerror})"
+            err.print(
+                f"[bold red]internal error / 内部エラー:[/] {type(exc).__name__} — "
+                f"details written to / 詳細の記録先: {where}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="shihyo (指標): run a reform roadmap by its numbers. Set SHIHYO_DATABASE_URL for PostgreSQL; "
     "the default is an SQLite file under SHIHYO_HOME (./var).",
     no_args_is_help=True,
