@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from shihyo.core.clock import TOKYO, FixedClock, use
 from shihyo.core.model import Dataset
 from shihyo.io.directory import read_programme_dir
 
@@ -92,3 +94,12 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
         assert text == expected, f"{name} differs from the golden file; if the change is right, run --update-golden"
 
     return check
+
+
+@pytest.fixture
+def clock() -> Iterator[FixedClock]:
+    """A stopped clock at 2022-11-15 09:00 in Tokyo (after the test rounds' due date 2022-10-31) that
+    every service, view and command reads; move it with `clock.moment = …` or `clock.advance(…)`."""
+    fixed = FixedClock(datetime(2022, 11, 15, 9, 0, tzinfo=TOKYO))
+    with use(fixed):
+        yield fixed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -16,16 +17,67 @@ from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from shihyo.core import clock
 from shihyo.core.problems import UserError
 
 if TYPE_CHECKING:
     from shihyo.web.catalogue.evaluation import ProgrammeState
+LOG_NAME = Path("log") / "shihyo.log"
+
+
+def log_path() -> Path:
+    """Where internal errors are written: SHIHYO_HOME/log/shihyo.log."""
+    return Path(os.environ.get("SHIHYO_HOME", "var")) / LOG_NAME
+
+
+def _log_internal_error(exc: BaseException) -> Path:
+    """Append the traceback to the log file (one record per failure, with the command line and time)."""
+    path = log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    logger = logging.getLogger("shihyo.cli")
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    try:
+        logger.error("internal error in: shihyo %s", " ".join(sys.argv[1:]), exc_info=exc)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    return path
+
+
+class _Commands(typer.core.TyperGroup):
+    """Every command runs here: user errors exit 1 with their message, anything else exits 2 with one line
+    and the log file that holds the traceback (the user never sees a traceback)."""
+
+    def invoke(self, ctx: Any) -> Any:  # the context class is private to typer
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except UserError as exc:
+            _fail(exc)
+        except Exception as exc:
+            try:
+                where = str(_log_internal_error(exc))
+            except OSError as log_error:
+                where = f"(the log could not be written: {log_error.strerror})"
+            err.print(
+                f"[bold red]internal error / 内部エラー:[/] {type(exc).__name__} — "
+                f"details written to / 詳細の記録先: {where}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(2) from None
+
 
 app = typer.Typer(
+    cls=_Commands,
     help="shihyo (指標): run a reform roadmap by its numbers. Set SHIHYO_DATABASE_URL for PostgreSQL; "
     "the default is an SQLite file under SHIHYO_HOME (./var).",
     no_args_is_help=True,
@@ -107,8 +159,8 @@ def parse_as_of(text: str | None) -> datetime | None:
         day = datetime.fromisoformat(text).date()
     except ValueError:
         raise UserError(
-            f"--as-of '{text}' is not a date: write 2026-11-23 or 2026-11-23T09:30",
-            f"--as-of「{text}」は日時として読めません。2026-11-23 か 2026-11-23T09:30 のように書いてください",
+            ja=f"--as-of「{text}」は日時として読めません。2026-11-23 か 2026-11-23T09:30 のように書いてください",
+            en=f"--as-of '{text}' is not a date: write 2026-11-23 or 2026-11-23T09:30",
         ) from None
     return datetime.combine(day, time.max, tzinfo=TZ)
 
@@ -191,7 +243,7 @@ def load(
         progress.update(step, advance=1, description="saving revisions")
         summary = save_dataset(
             dataset,
-            now=datetime.now(tz=TZ),
+            now=clock.now(),
             recorded_by=by or os.environ.get("USER", ""),
             reason=reason or f"shihyo load {directory}",
             keep=published_keys(dataset.programme.code),
@@ -223,7 +275,7 @@ def _evaluate(
     try:
         wanted = tuple(parse_period(p) for p in periods) if periods else None
     except PeriodParseError as exc:
-        raise UserError(f"--period: {exc.message_en}", f"--period: {exc.message_ja}") from None
+        raise UserError(ja=f"--period: {exc.message_ja}", en=f"--period: {exc.message_en}") from None
     _setup_django()
     from shihyo.web.catalogue.evaluation import evaluate_programme
 
@@ -439,13 +491,13 @@ def report(
         unknown = [f for f in formats if f not in FORMATS]
         if unknown:
             raise UserError(
-                f"--format: unknown {', '.join(unknown)} (use pdf, pptx, xlsx or all)",
-                f"--format: {', '.join(unknown)} は使えません（pdf, pptx, xlsx, all のいずれか）",
+                ja=f"--format: {', '.join(unknown)} は使えません（pdf, pptx, xlsx, all のいずれか）",
+                en=f"--format: unknown {', '.join(unknown)} (use pdf, pptx, xlsx or all)",
             )
         try:
             chosen = parse_period(period) if period else None
         except PeriodParseError as exc:
-            raise UserError(f"--period: {exc.message_en}", f"--period: {exc.message_ja}") from None
+            raise UserError(ja=f"--period: {exc.message_ja}", en=f"--period: {exc.message_en}") from None
         _setup_django()
         from shihyo.web.catalogue.evaluation import evaluate_programme
 
@@ -564,7 +616,7 @@ def round_open(
             due_date = date.fromisoformat(due) if due else None
         except ValueError:
             raise UserError(
-                f"--due '{due}' is not a date (YYYY-MM-DD)", f"--due「{due}」は日付ではありません"
+                ja=f"--due「{due}」は日付ではありません", en=f"--due '{due}' is not a date (YYYY-MM-DD)"
             ) from None
         programme_code = resolve_programme(programme)
         existing = models.Round.objects.filter(programme__code=programme_code, code=code).first()
@@ -603,7 +655,7 @@ def round_status(
 
         round_ = models.Round.objects.filter(programme__code=resolve_programme(programme), code=code).first()
         if round_ is None:
-            raise UserError(f"no round '{code}'", f"収集回「{code}」はありません")
+            raise UserError(ja=f"収集回「{code}」はありません", en=f"no round '{code}'")
         lines = services.status(round_)
     rows = [
         {

@@ -11,6 +11,7 @@ import openpyxl  # type: ignore[import-untyped]  # no stubs
 import pytest
 from django.test import Client
 
+from shihyo.core.clock import TOKYO, FixedClock
 from shihyo.core.model import Dataset
 from shihyo.web.catalogue.evaluation import clear_cache, evaluate_programme
 from shihyo.web.catalogue.models import ObservationRevision
@@ -221,12 +222,21 @@ def test_csv_uploads_in_every_encoding_excel_writes(round_: object, encoding: st
     assert EntryRevision.objects.get(code="online").comment == "前年より増加"
 
 
-def test_the_round_page_lists_states_and_the_overdue(round_: object) -> None:
+def test_the_round_page_lists_states_and_the_overdue(round_: object, clock: FixedClock) -> None:
     submit(signed_in("ward_a_clerk"), "ward_a", "1", "1")
     page = signed_in("office").get(f"{BASE}/").content.decode()
     assert page.count("未提出") >= 2 and "提出済" in page
     overdue = page.split('id="overdue-title"')[1].split("</section>")[0]
     assert "A区" not in overdue and "B区" in overdue and "テスト市" in overdue
+
+
+def test_nothing_is_overdue_on_the_due_date(round_: object, clock: FixedClock) -> None:
+    clock.moment = datetime(2022, 10, 31, 23, 59, tzinfo=TOKYO)  # the round is due 2022-10-31
+    page = signed_in("office").get(f"{BASE}/").content.decode()
+    assert 'id="overdue-title"' not in page
+    clock.advance(timedelta(minutes=1))  # midnight in Tokyo: the next day
+    page = signed_in("office").get(f"{BASE}/").content.decode()
+    assert 'id="overdue-title"' in page
 
 
 @pytest.mark.parametrize("table", ["collection_submissionevent", "collection_entryrevision"])

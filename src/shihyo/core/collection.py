@@ -172,7 +172,7 @@ def change_of(series: Series, value: Decimal, previous: Decimal) -> Change:
 
 
 def _problem(entry: EntryInput, ja: str, en: str, hint_ja: str, hint_en: str) -> Problem:
-    return Problem(entry.file, entry.line, entry.where, ja, en, hint_ja, hint_en)
+    return Problem(entry.file, entry.line, entry.where, ja=ja, en=en, hint_ja=hint_ja, hint_en=hint_en)
 
 
 def quoted(text: str, limit: int = QUOTED) -> str:
@@ -387,10 +387,10 @@ def _check_required(
                     place.file if place else "",
                     place.line if place else None,
                     place.where if place else f"{code} {period.key}",
-                    f"「{name}」（{period.label()}）が未入力です",
-                    f"'{series_of[code].name_en or name}' for {period.label(lang='en')} is missing",
-                    "数値を入力してください。該当がなければ 0 を入力してください",
-                    "enter the figure; enter 0 if there is none",
+                    ja=f"「{name}」（{period.label()}）が未入力です",
+                    en=f"'{series_of[code].name_en or name}' for {period.label(lang='en')} is missing",
+                    hint_ja="数値を入力してください。該当がなければ 0 を入力してください",
+                    hint_en="enter the figure; enter 0 if there is none",
                 )
             )
 

@@ -1,9 +1,13 @@
-"""User errors: every problem names its place, what is wrong and how to fix it, in Japanese and English."""
+"""User errors: every problem names its place, what is wrong and how to fix it, in Japanese and English.
+
+Bilingual text is always passed by keyword, Japanese first: ``Problem(file, line, where, ja=..., en=...,
+hint_ja=..., hint_en=...)`` and ``UserError(ja=..., en=...)``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 
 @dataclass(frozen=True)
@@ -11,10 +15,25 @@ class Problem:
     file: str  # file name (or sheet), relative to what the user gave
     line: int | None  # 1-based line (or row) in that file
     where: str  # the item: an indicator code, a column, a cell
-    message_ja: str
-    message_en: str
+    _: KW_ONLY
+    ja: str
+    en: str
     hint_ja: str = ""
     hint_en: str = ""
+
+    @property
+    def message_ja(self) -> str:
+        return self.ja
+
+    @property
+    def message_en(self) -> str:
+        return self.en
+
+    def message(self, lang: str = "ja") -> str:
+        return self.ja if lang == "ja" else self.en
+
+    def hint(self, lang: str = "ja") -> str:
+        return self.hint_ja if lang == "ja" else self.hint_en
 
     def place(self) -> str:
         line = f":{self.line}" if self.line is not None else ""
@@ -22,7 +41,7 @@ class Problem:
         return f"{self.file}{line}{where}".strip()
 
     def render(self, lang: str = "ja") -> str:
-        message, hint = (self.message_ja, self.hint_ja) if lang == "ja" else (self.message_en, self.hint_en)
+        message, hint = self.message(lang), self.hint(lang)
         fix = f" — {hint}" if hint else ""
         place = self.place()
         return f"{place}: {message}{fix}" if place else f"{message}{fix}"
@@ -31,13 +50,21 @@ class Problem:
 class UserError(Exception):
     """A problem the user can fix; shown without a traceback (CLI exit code 1, HTTP 4xx)."""
 
-    def __init__(self, message_en: str, message_ja: str = "") -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_ja = message_ja or message_en
+    def __init__(self, *, ja: str, en: str) -> None:
+        super().__init__(en)
+        self.ja = ja
+        self.en = en
+
+    @property
+    def message_ja(self) -> str:
+        return self.ja
+
+    @property
+    def message_en(self) -> str:
+        return self.en
 
     def render(self, lang: str = "ja") -> str:
-        return self.message_ja if lang == "ja" else self.message_en
+        return self.ja if lang == "ja" else self.en
 
 
 class ValidationFailed(UserError):
@@ -46,8 +73,8 @@ class ValidationFailed(UserError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         count = len(problems)
         super().__init__(
-            f"{count} problem(s) found; nothing was saved",
-            f"{count}件の問題が見つかりました。何も保存していません",
+            ja=f"{count}件の問題が見つかりました。何も保存していません",
+            en=f"{count} problem(s) found; nothing was saved",
         )
         self.problems = tuple(problems)
 

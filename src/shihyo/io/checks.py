@@ -24,7 +24,7 @@ class Places:
 
     def problem(self, code: str, where: str, ja: str, en: str, hint_ja: str = "", hint_en: str = "") -> Problem:
         file, line = self.of.get(code, ("", 0))
-        return Problem(file, line or None, where, ja, en, hint_ja, hint_en)
+        return Problem(file, line or None, where, ja=ja, en=en, hint_ja=hint_ja, hint_en=hint_en)
 
 
 def _duplicates(codes: Iterable[str]) -> list[str]:
@@ -257,7 +257,7 @@ def check_observations(programme: Programme, rows: list[tuple[Observation, int]]
     for o, line in rows:
 
         def bad(column: str, ja: str, en: str, hint_ja: str = "", hint_en: str = "", line: int = line) -> None:
-            problems.append(Problem(file, line, column, ja, en, hint_ja, hint_en))
+            problems.append(Problem(file, line, column, ja=ja, en=en, hint_ja=hint_ja, hint_en=hint_en))
 
         unit = parse_japanese_number(o.text).unit
         if o.kind is ObservationKind.REPORTED and o.code not in series and o.code not in indicators:

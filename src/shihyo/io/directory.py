@@ -35,7 +35,7 @@ FILES = (PROGRAMME, ORG_UNITS, TEAMS, SERIES, INDICATORS, TARGETS, OBSERVATIONS)
 def read_programme_dir(directory: Path) -> Dataset:
     """Read and check every file; raise ValidationFailed listing every problem, or return the dataset."""
     if not directory.is_dir():
-        raise UserError(f"{directory} is not a directory", f"{directory} はディレクトリではありません")
+        raise UserError(ja=f"{directory} はディレクトリではありません", en=f"{directory} is not a directory")
     return parse_programme_files(
         {name: (directory / name).read_bytes() for name in FILES if (directory / name).is_file()}
     )
@@ -51,10 +51,10 @@ def parse_programme_files(files: Mapping[str, bytes]) -> Dataset:
                 name,
                 None,
                 "",
-                "ファイルがありません",
-                "the file is missing",
-                "docs/data-format.md の7つのファイルが必要です",
-                "a programme needs the seven files of docs/data-format.md",
+                ja="ファイルがありません",
+                en="the file is missing",
+                hint_ja="docs/data-format.md の7つのファイルが必要です",
+                hint_en="a programme needs the seven files of docs/data-format.md",
             )
         )
     documents: dict[str, Any] = {}
@@ -64,15 +64,15 @@ def parse_programme_files(files: Mapping[str, bytes]) -> Dataset:
         try:
             documents[name] = parse_yaml(files[name].decode("utf-8-sig"), name)
         except UnicodeDecodeError:
-            problems.append(Problem(name, None, "", "UTF-8 で保存してください", "save the file as UTF-8"))
+            problems.append(Problem(name, None, "", ja="UTF-8 で保存してください", en="save the file as UTF-8"))
         except YamlSyntaxError as exc:
             problems.append(
                 Problem(
                     name,
                     exc.line,
                     "",
-                    f"YAMLの書式が正しくありません: {exc.message}",
-                    f"the YAML is malformed: {exc.message}",
+                    ja=f"YAMLの書式が正しくありません: {exc.message}",
+                    en=f"the YAML is malformed: {exc.message}",
                 )
             )
     places = Places()

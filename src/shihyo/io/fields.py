@@ -43,7 +43,9 @@ class Fields:
 
     def problem(self, key: str | None, ja: str, en: str, hint_ja: str = "", hint_en: str = "") -> None:
         where = self.where if key is None else (f"{self.where}.{key}" if self.where else key)
-        self.problems.append(Problem(self.file, self.line_of(key), where, ja, en, hint_ja, hint_en))
+        self.problems.append(
+            Problem(self.file, self.line_of(key), where, ja=ja, en=en, hint_ja=hint_ja, hint_en=hint_en)
+        )
 
     def has(self, key: str) -> bool:
         return self.data.get(key) is not None
@@ -220,8 +222,8 @@ def list_items(problems: list[Problem], file: str, data: Any) -> list[Any]:
             file,
             getattr(data, "line", 1),
             "",
-            "ファイルの最上位はリスト（- で始まる項目）にしてください",
-            "the top level of this file must be a list (items starting with '- ')",
+            ja="ファイルの最上位はリスト（- で始まる項目）にしてください",
+            en="the top level of this file must be a list (items starting with '- ')",
         )
     )
     return []

@@ -30,10 +30,10 @@ def encoding_problem(name: str) -> Problem:
         name,
         None,
         "",
-        "文字コードを判別できません",
-        "cannot tell the file's encoding",
-        "UTF-8 か Shift_JIS（CP932）で保存してください",
-        "save it as UTF-8 or CP932",
+        ja="文字コードを判別できません",
+        en="cannot tell the file's encoding",
+        hint_ja="UTF-8 か Shift_JIS（CP932）で保存してください",
+        hint_en="save it as UTF-8 or CP932",
     )
 
 
@@ -42,10 +42,10 @@ def row_length_problem(name: str, line: int, cells: int, header: int) -> Problem
         name,
         line,
         "",
-        f"列の数が {cells} です（見出しは {header} 列）",
-        f"the row has {cells} cells, the header {header}",
-        'カンマを含む値は "…" で囲んでください',
-        "quote values that contain commas",
+        ja=f"列の数が {cells} です（見出しは {header} 列）",
+        en=f"the row has {cells} cells, the header {header}",
+        hint_ja='カンマを含む値は "…" で囲んでください',
+        hint_en="quote values that contain commas",
     )
 
 
@@ -69,11 +69,12 @@ def read_observations(raw: bytes, name: str, problems: list[Problem]) -> list[tu
                 name,
                 1,
                 "header",
-                f"見出し行の列が違います（不足: {', '.join(missing) or 'なし'}、不明: {', '.join(unknown) or 'なし'}）",
-                f"the header row is wrong (missing: {', '.join(missing) or 'none'}, "
+                ja=f"見出し行の列が違います（不足: {', '.join(missing) or 'なし'}、"
+                f"不明: {', '.join(unknown) or 'なし'}）",
+                en=f"the header row is wrong (missing: {', '.join(missing) or 'none'}, "
                 f"unknown: {', '.join(unknown) or 'none'})",
-                f"見出しは {','.join(COLUMNS)} です",
-                f"the header is {','.join(COLUMNS)}",
+                hint_ja=f"見出しは {','.join(COLUMNS)} です",
+                hint_en=f"the header is {','.join(COLUMNS)}",
             )
         )
         return []
@@ -96,7 +97,7 @@ def _row(name: str, line: int, cells: dict[str, str], problems: list[Problem]) -
     before = len(problems)
 
     def bad(column: str, ja: str, en: str, hint_ja: str = "", hint_en: str = "") -> None:
-        problems.append(Problem(name, line, column, ja, en, hint_ja, hint_en))
+        problems.append(Problem(name, line, column, ja=ja, en=en, hint_ja=hint_ja, hint_en=hint_en))
 
     for column in REQUIRED:
         if not cells.get(column) and column != "value":

@@ -191,10 +191,10 @@ def _unreadable(name: str, where: str = "") -> Problem:
         name,
         None,
         where,
-        "Excel ファイル（.xlsx）として読めません",
-        "cannot read the file as an Excel workbook (.xlsx)",
-        "shihyo からダウンロードしたテンプレートに入力し、.xlsx 形式のまま保存してください",
-        "fill in the template downloaded from shihyo and keep it as .xlsx",
+        ja="Excel ファイル（.xlsx）として読めません",
+        en="cannot read the file as an Excel workbook (.xlsx)",
+        hint_ja="shihyo からダウンロードしたテンプレートに入力し、.xlsx 形式のまま保存してください",
+        hint_en="fill in the template downloaded from shihyo and keep it as .xlsx",
     )
 
 
@@ -252,10 +252,10 @@ def read_template(raw: bytes, name: str, expected: dict[str, str], problems: lis
                 name,
                 None,
                 "",
-                f"ファイルを展開すると大きすぎます（上限 {MAX_EXPANDED // 1024 // 1024} MB）",
-                f"the file unzips to too much data (at most {MAX_EXPANDED // 1024 // 1024} MB)",
-                "shihyo からダウンロードしたテンプレートに入力し、.xlsx 形式のまま保存してください",
-                "fill in the template downloaded from shihyo and keep it as .xlsx",
+                ja=f"ファイルを展開すると大きすぎます（上限 {MAX_EXPANDED // 1024 // 1024} MB）",
+                en=f"the file unzips to too much data (at most {MAX_EXPANDED // 1024 // 1024} MB)",
+                hint_ja="shihyo からダウンロードしたテンプレートに入力し、.xlsx 形式のまま保存してください",
+                hint_en="fill in the template downloaded from shihyo and keep it as .xlsx",
             )
         )
         return Upload(())
@@ -280,10 +280,10 @@ def _read_book(book: Any, name: str, expected: dict[str, str], problems: list[Pr
                 name,
                 None,
                 "",
-                f"シート「{SHEET}」が見つかりません。shihyo のテンプレートではないようです",
-                f"no sheet '{SHEET}': this is not a shihyo template",
-                "この提出画面からテンプレートをダウンロードして入力してください",
-                "download the template from this submission page and fill it in",
+                ja=f"シート「{SHEET}」が見つかりません。shihyo のテンプレートではないようです",
+                en=f"no sheet '{SHEET}': this is not a shihyo template",
+                hint_ja="この提出画面からテンプレートをダウンロードして入力してください",
+                hint_en="download the template from this submission page and fill it in",
             )
         )
         return Upload(())
@@ -302,12 +302,12 @@ def _read_book(book: Any, name: str, expected: dict[str, str], problems: list[Pr
                     name,
                     None,
                     f"{META_SHEET}!B",
-                    f"このファイルは別の{label_ja}（{quoted(meta.get(key) or '不明')}）のテンプレートです"
+                    ja=f"このファイルは別の{label_ja}（{quoted(meta.get(key) or '不明')}）のテンプレートです"
                     f"（この画面は {expected[key]}）",
-                    f"this file is the template of another {label_en} ({quoted(meta.get(key) or 'unknown')}; "
+                    en=f"this file is the template of another {label_en} ({quoted(meta.get(key) or 'unknown')}; "
                     f"this page is {expected[key]})",
-                    "この提出画面からダウンロードしたテンプレートを使ってください",
-                    "use the template downloaded from this submission page",
+                    hint_ja="この提出画面からダウンロードしたテンプレートを使ってください",
+                    hint_en="use the template downloaded from this submission page",
                 )
             )
     if problems:
@@ -330,13 +330,23 @@ def _read_book(book: Any, name: str, expected: dict[str, str], problems: list[Pr
         text, issue = _cell_text(getattr(value_cell, "value", None), getattr(value_cell, "data_type", None))
         if issue:
             ja, en, hint_ja, hint_en = CELL_PROBLEMS[issue]
-            problems.append(Problem(where, None, cell_name(index, VALUE_COLUMN), ja, en, hint_ja, hint_en))
+            problems.append(
+                Problem(where, None, cell_name(index, VALUE_COLUMN), ja=ja, en=en, hint_ja=hint_ja, hint_en=hint_en)
+            )
             continue
         comment, issue = _cell_text(getattr(comment_cell, "value", None), getattr(comment_cell, "data_type", None))
         if issue == "formula":
             ja, en, _, _ = CELL_PROBLEMS[issue]
             problems.append(
-                Problem(where, None, cell_name(index, COMMENT_COLUMN), ja, en, "文章で書いてください", "write text")
+                Problem(
+                    where,
+                    None,
+                    cell_name(index, COMMENT_COLUMN),
+                    ja=ja,
+                    en=en,
+                    hint_ja="文章で書いてください",
+                    hint_en="write text",
+                )
             )
             continue
         inputs.append(
@@ -361,17 +371,17 @@ def _read_period(text: str, problems: list[Problem], file: str, line: int | None
                 file,
                 line,
                 where,
-                f"「{quoted(text)}」は期間として読み取れません（長すぎます）",
-                f"cannot read '{quoted(text)}' as a period (it is too long)",
-                "例: R4上期、FY2022H1",
-                "e.g. R4上期 or FY2022H1",
+                ja=f"「{quoted(text)}」は期間として読み取れません（長すぎます）",
+                en=f"cannot read '{quoted(text)}' as a period (it is too long)",
+                hint_ja="例: R4上期、FY2022H1",
+                hint_en="e.g. R4上期 or FY2022H1",
             )
         )
         return None
     try:
         return parse_period(text)
     except PeriodParseError as exc:
-        problems.append(Problem(file, line, where, exc.message_ja, exc.message_en))
+        problems.append(Problem(file, line, where, ja=exc.message_ja, en=exc.message_en))
         return None
 
 
@@ -380,10 +390,10 @@ def _too_big(name: str) -> Problem:
         name,
         None,
         "",
-        f"ファイルが大きすぎます（上限 {MAX_BYTES // 1024 // 1024} MB）",
-        f"the file is too large (at most {MAX_BYTES // 1024 // 1024} MB)",
-        "提出テンプレートの行だけを残してください",
-        "keep only the rows of the submission template",
+        ja=f"ファイルが大きすぎます（上限 {MAX_BYTES // 1024 // 1024} MB）",
+        en=f"the file is too large (at most {MAX_BYTES // 1024 // 1024} MB)",
+        hint_ja="提出テンプレートの行だけを残してください",
+        hint_en="keep only the rows of the submission template",
     )
 
 
@@ -434,10 +444,10 @@ def _not_csv(name: str) -> Problem:
         name,
         None,
         "",
-        "CSV として読めません",
-        "cannot read the file as CSV",
-        "Excel で「CSV UTF-8」として保存してください",
-        "save it from Excel as 'CSV UTF-8'",
+        ja="CSV として読めません",
+        en="cannot read the file as CSV",
+        hint_ja="Excel で「CSV UTF-8」として保存してください",
+        hint_en="save it from Excel as 'CSV UTF-8'",
     )
 
 
@@ -447,10 +457,10 @@ def _header_problem(name: str, header: list[str]) -> Problem:
         name,
         1,
         "header",
-        f"見出し行が違います（{shown}）",
-        f"the header row is wrong ({shown})",
-        f"見出しは {','.join(CSV_COLUMNS)} です（code,period,value は必須）",
-        f"the header is {','.join(CSV_COLUMNS)} (code, period and value are required)",
+        ja=f"見出し行が違います（{shown}）",
+        en=f"the header row is wrong ({shown})",
+        hint_ja=f"見出しは {','.join(CSV_COLUMNS)} です（code,period,value は必須）",
+        hint_en=f"the header is {','.join(CSV_COLUMNS)} (code, period and value are required)",
     )
 
 

@@ -27,8 +27,8 @@ def report_for(state: ProgrammeState, period: Period | None, lang: str, as_of_la
     chosen = period or state.programme.report_period
     if chosen is None:
         raise UserError(
-            "no period to report on: give --period or set report_period in programme.yaml",
-            "対象年度がありません。--period を指定するか programme.yaml に report_period を書いてください",
+            ja="対象年度がありません。--period を指定するか programme.yaml に report_period を書いてください",
+            en="no period to report on: give --period or set report_period in programme.yaml",
         )
     return build_report(
         state.result,

@@ -161,19 +161,19 @@ def resolve_programme(code: str | None) -> str:
     if code:
         if code not in codes:
             raise UserError(
-                f"no programme '{code}' is loaded (loaded: {', '.join(codes) or 'none'})",
-                f"プログラム「{code}」は読み込まれていません（読み込み済み: {', '.join(codes) or 'なし'}）",
+                ja=f"プログラム「{code}」は読み込まれていません（読み込み済み: {', '.join(codes) or 'なし'}）",
+                en=f"no programme '{code}' is loaded (loaded: {', '.join(codes) or 'none'})",
             )
         return code
     if not codes:
         raise NothingLoaded(
-            "no programme is loaded yet: run `shihyo load examples/kobe` first",
-            "まだプログラムが読み込まれていません。先に `shihyo load examples/kobe` を実行してください",
+            ja="まだプログラムが読み込まれていません。先に `shihyo load examples/kobe` を実行してください",
+            en="no programme is loaded yet: run `shihyo load examples/kobe` first",
         )
     if len(codes) > 1:
         raise UserError(
-            f"several programmes are loaded ({', '.join(codes)}): choose one with --programme",
-            f"複数のプログラムがあります（{', '.join(codes)}）。--programme で指定してください",
+            ja=f"複数のプログラムがあります（{', '.join(codes)}）。--programme で指定してください",
+            en=f"several programmes are loaded ({', '.join(codes)}): choose one with --programme",
         )
     return codes[0]
 
@@ -197,10 +197,10 @@ def read_definitions(code: str, as_of: datetime | None = None) -> StoredDefiniti
     found = latest(in_recording_order(revisions, as_of), lambda row: code).get(code)
     if found is None:
         if as_of is None:
-            raise UserError(f"'{code}' has no definitions", f"「{code}」に定義がありません")
+            raise UserError(ja=f"「{code}」に定義がありません", en=f"'{code}' has no definitions")
         raise UserError(
-            f"programme '{code}' did not exist yet at {as_of:%Y-%m-%d %H:%M}",
-            f"{as_of:%Y-%m-%d %H:%M} 時点ではプログラム「{code}」はまだありません",
+            ja=f"{as_of:%Y-%m-%d %H:%M} 時点ではプログラム「{code}」はまだありません",
+            en=f"programme '{code}' did not exist yet at {as_of:%Y-%m-%d %H:%M}",
         )
     with _PARSED_LOCK:
         programme = _PARSED.get(found.digest)

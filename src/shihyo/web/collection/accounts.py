@@ -11,8 +11,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from shihyo.core import clock
 from shihyo.core.collection import Role, submitting_units
 from shihyo.core.problems import UserError
 from shihyo.web.catalogue.evaluation import definitions_of
@@ -35,44 +35,46 @@ def save_account(
     (None keeps the current password; a new account needs one)."""
     if not USERNAME.match(username):
         raise UserError(
-            f"the user name '{username[:40]}' cannot be used (letters, digits and . @ + - _, up to 150)",
-            f"ユーザー名「{username[:40]}」は使えません（英数字と . @ + - _、150字まで）",
+            ja=f"ユーザー名「{username[:40]}」は使えません（英数字と . @ + - _、150字まで）",
+            en=f"the user name '{username[:40]}' cannot be used (letters, digits and . @ + - _, up to 150)",
         )
     try:
         chosen = Role(role)
     except ValueError:
         raise UserError(
-            f"unknown role '{role}' (use admin, reviewer, submitter or viewer)",
-            f"役割「{role}」はありません（admin, reviewer, submitter, viewer のいずれか）",
+            ja=f"役割「{role}」はありません（admin, reviewer, submitter, viewer のいずれか）",
+            en=f"unknown role '{role}' (use admin, reviewer, submitter or viewer)",
         ) from None
     if chosen is Role.SUBMITTER and not org_units:
         raise UserError(
-            "a submitter needs at least one org unit (--org-unit on the command line)",
-            "submitter には所属を1つ以上指定してください（コマンドでは --org-unit）",
+            ja="submitter には所属を1つ以上指定してください（コマンドでは --org-unit）",
+            en="a submitter needs at least one org unit (--org-unit on the command line)",
         )
     if org_units and programme_codes():
         known = {u.code for u in submitting_units(definitions_of(programme))}
         unknown = [u for u in org_units if u not in known]
         if unknown:
-            raise UserError(f"unknown org unit(s): {', '.join(unknown)}", f"所属がありません: {', '.join(unknown)}")
+            raise UserError(
+                ja=f"所属がありません: {', '.join(unknown)}", en=f"unknown org unit(s): {', '.join(unknown)}"
+            )
     User = get_user_model()
     with transaction.atomic():
         user, created = User.objects.get_or_create(username=username)
         if password is None and created:
-            raise UserError("a new account needs a password", "新しいアカウントにはパスワードが必要です")
+            raise UserError(ja="新しいアカウントにはパスワードが必要です", en="a new account needs a password")
         if password is not None:
             try:
                 validate_password(password, user)
             except ValidationError as exc:
                 raise UserError(
-                    "password: " + " ".join(exc.messages), "パスワード: " + " ".join(exc.messages)
+                    ja="パスワード: " + " ".join(exc.messages), en="password: " + " ".join(exc.messages)
                 ) from None
             user.set_password(password)
             user.save()
         Membership.objects.update_or_create(user=user, defaults={"role": chosen.value, "org_units": list(org_units)})
         action = "created" if created else "updated" if password is None else "password"
         AccountEvent.objects.create(
-            username=username, action=action, role=chosen.value, org_units=list(org_units), at=timezone.now(), by=by
+            username=username, action=action, role=chosen.value, org_units=list(org_units), at=clock.now(), by=by
         )
     return created
 
@@ -83,7 +85,9 @@ def set_active(username: str, active: bool, *, by: str) -> None:
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
         if user is None:
-            raise UserError(f"there is no account '{username[:40]}'", f"アカウント「{username[:40]}」はありません")
+            raise UserError(
+                ja=f"アカウント「{username[:40]}」はありません", en=f"there is no account '{username[:40]}'"
+            )
         if user.is_active == active:
             return
         user.is_active = active
@@ -103,7 +107,7 @@ def _record(user: AbstractBaseUser, action: str, by: str) -> None:
         action=action,
         role=membership.role if membership else "",
         org_units=membership.org_units if membership else [],
-        at=timezone.now(),
+        at=clock.now(),
         by=by,
     )
 

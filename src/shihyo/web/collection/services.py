@@ -15,9 +15,8 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
 
-from shihyo.core import assignments
+from shihyo.core import assignments, clock
 from shihyo.core.collection import (
     ALLOWED_FROM,
     DEFAULT_OUTLIER_THRESHOLD,
@@ -109,7 +108,7 @@ def programme_of(round_: models.Round) -> Programme:
 
 
 def _field_problem(field: str, ja: str, en: str, hint_ja: str = "", hint_en: str = "") -> Problem:
-    return Problem("", None, field, ja, en, hint_ja, hint_en)
+    return Problem("", None, field, ja=ja, en=en, hint_ja=hint_ja, hint_en=hint_en)
 
 
 def open_round(
@@ -208,7 +207,7 @@ def open_round(
             org_units=chosen_units,
             due=due,
             outlier_threshold=outlier_threshold or DEFAULT_OUTLIER_THRESHOLD,
-            opened_at=now or timezone.now(),
+            opened_at=now or clock.now(),
             opened_by=by,
         )
         models.Submission.objects.bulk_create(
@@ -220,7 +219,7 @@ def open_round(
 def status(round_: models.Round, today: date | None = None) -> list[UnitStatus]:
     """Each org unit of the round in tree order, with its state and whether it is overdue."""
     programme = programme_of(round_)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     submissions = {s.org_unit: s for s in round_.submissions.all()}
     last_events: dict[int, models.SubmissionEvent] = {}
     for event in models.SubmissionEvent.objects.filter(submission__round=round_).order_by("at", "id"):
@@ -266,7 +265,7 @@ class Progress:
 
 def progress(rounds: Sequence[models.Round], today: date | None = None) -> dict[int, Progress]:
     """The progress of each round (by id), in one query."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     counts: dict[int, dict[State, int]] = {r.pk: dict.fromkeys(State, 0) for r in rounds}
     for round_id, state, n in (
         models.Submission.objects.filter(round__in=rounds)
@@ -299,8 +298,8 @@ def submission_of(round_: models.Round, org_unit: str) -> models.Submission:
     submission = round_.submissions.filter(org_unit=org_unit).first()
     if submission is None:
         raise UserError(
-            f"org unit '{org_unit}' is not part of round '{round_.code}'",
-            f"所属「{org_unit}」は収集回「{round_.code}」の対象ではありません",
+            ja=f"所属「{org_unit}」は収集回「{round_.code}」の対象ではありません",
+            en=f"org unit '{org_unit}' is not part of round '{round_.code}'",
         )
     return submission
 
@@ -363,10 +362,10 @@ def template_of(round_: models.Round, org_unit: str, lang: str = "ja") -> Templa
 
 def _conflict(version: int, current: int) -> Conflict:
     return Conflict(
-        f"someone else changed these figures meanwhile (you started from version {version}, it is now "
-        f"version {current}); nothing was saved — reload the page (or download the template again) and re-enter",
-        f"入力中に他の人がこの提出を更新しました（開いた時点の版 {version}、現在の版 {current}）。"
+        ja=f"入力中に他の人がこの提出を更新しました（開いた時点の版 {version}、現在の版 {current}）。"
         "何も保存していません。画面を再読み込み（またはテンプレートを再ダウンロード）して入力し直してください",
+        en=f"someone else changed these figures meanwhile (you started from version {version}, it is now "
+        f"version {current}); nothing was saved — reload the page (or download the template again) and re-enter",
     )
 
 
@@ -382,11 +381,11 @@ def _lock(round_: models.Round, org_unit: str, base_version: int | None, action:
         ja, en = STATE_LABELS[state]
         if state is State.APPROVED:
             raise NotAllowed(
-                "these figures are approved and locked; a reviewer can reopen them with a reason",
-                "承認済みの数値はロックされています。変更するには承認者が理由を付けて差し戻し（再開）してください",
+                ja="承認済みの数値はロックされています。変更するには承認者が理由を付けて差し戻し（再開）してください",
+                en="these figures are approved and locked; a reviewer can reopen them with a reason",
             )
         raise NotAllowed(
-            f"this cannot be done while the submission is '{en}'", f"「{ja}」の状態ではこの操作はできません"
+            ja=f"「{ja}」の状態ではこの操作はできません", en=f"this cannot be done while the submission is '{en}'"
         )
     return submission
 
@@ -433,7 +432,7 @@ def submit(
 
     A draft keeps unfinished figures: empty fields are allowed, what is typed is checked all the same,
     and the unit stays with its clerks (入力中) until it is submitted."""
-    now = now or timezone.now()
+    now = now or clock.now()
     programme = programme_of(round_)
     spec = spec_of(round_)
     action = Action.SAVE if draft else Action.SUBMIT
@@ -485,8 +484,8 @@ def review(
 ) -> Outcome:
     """Approve (bottom-up: children first), return with a comment, or reopen approved figures with a reason."""
     if action in (Action.SUBMIT, Action.SAVE):
-        raise NotAllowed("use submit() to submit figures", "提出は submit() で行います")
-    now = now or timezone.now()
+        raise NotAllowed(ja="提出は submit() で行います", en="use submit() to submit figures")
+    now = now or clock.now()
     comment = comment.strip()
     if action in (Action.RETURN, Action.REOPEN) and not comment:
         raise ValidationFailed(
@@ -516,13 +515,13 @@ def review(
                 names = programme.org_unit_by_code()
                 listed = "、".join(names[c].name for c in waiting)
                 raise NotAllowed(
-                    f"approve the units below first: {', '.join(waiting)}",
-                    f"下位の所属を先に承認してください: {listed}",
+                    ja=f"下位の所属を先に承認してください: {listed}",
+                    en=f"approve the units below first: {', '.join(waiting)}",
                 )
         if action is Action.REOPEN and parent in others and others[parent] is State.APPROVED:
             raise NotAllowed(
-                f"the parent unit '{parent}' is approved: reopen it first",
-                "上位の所属が承認済みです。先に上位の所属を再開してください",
+                ja="上位の所属が承認済みです。先に上位の所属を再開してください",
+                en=f"the parent unit '{parent}' is approved: reopen it first",
             )
         base = submission.version
         _record(submission, action, base, by=by, comment=comment, via="web", now=now)

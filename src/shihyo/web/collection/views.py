@@ -16,11 +16,11 @@ from django.contrib.auth.views import PasswordChangeView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shihyo.core import clock
 from shihyo.core.collection import Action, Change, EntryInput, Role, State, change_of, is_percentage
 from shihyo.core.numbers import NumberParseError, parse_japanese_number
 from shihyo.core.periods import PeriodParseError, parse_period
@@ -38,7 +38,7 @@ def _client_address(request: HttpRequest) -> str:
 
 
 def _throttled(username: str, address: str) -> bool:
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+    since = clock.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
     recent = models.LoginFailure.objects.filter(at__gte=since)
     limit = settings.LOGIN_FAILURES_ALLOWED
     return recent.filter(username=username).count() >= limit or recent.filter(address=address).count() >= limit * 4
@@ -61,7 +61,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             return render(request, "collection/login.html", context, status=429)
         user = authenticate(request, username=username, password=request.POST.get("password", ""))
         if user is None or not user.is_active:
-            models.LoginFailure.objects.create(username=username, address=address, at=timezone.now())
+            models.LoginFailure.objects.create(username=username, address=address, at=clock.now())
             context["error"] = _("The user name or password is wrong.")
             return render(request, "collection/login.html", context, status=401)
         login(request, user)
@@ -145,10 +145,10 @@ def _parse_due(text: str) -> date | None:
                     "",
                     None,
                     "due",
-                    f"期限「{text}」を日付として読めません",
-                    f"cannot read the due date '{text}'",
-                    "例: 2022-10-31",
-                    "e.g. 2022-10-31",
+                    ja=f"期限「{text}」を日付として読めません",
+                    en=f"cannot read the due date '{text}'",
+                    hint_ja="例: 2022-10-31",
+                    hint_en="e.g. 2022-10-31",
                 )
             ]
         ) from None
@@ -166,10 +166,10 @@ def _parse_threshold(text: str) -> Decimal | None:
                     "",
                     None,
                     "outlier_threshold",
-                    f"「{text}」は数ではありません",
-                    f"'{text}' is not a number",
-                    "例: 50",
-                    "e.g. 50",
+                    ja=f"「{text}」は数ではありません",
+                    en=f"'{text}' is not a number",
+                    hint_ja="例: 50",
+                    hint_en="e.g. 50",
                 )
             ]
         ) from None
@@ -282,10 +282,10 @@ def _base_version(request: HttpRequest) -> int:
                 "",
                 None,
                 "version",
-                "どの版の数値を元にした操作か分かりません",
-                "the request does not say which version of the figures it started from",
-                "画面を再読み込みしてから、もう一度操作してください",
-                "reload the page and try again",
+                ja="どの版の数値を元にした操作か分かりません",
+                en="the request does not say which version of the figures it started from",
+                hint_ja="画面を再読み込みしてから、もう一度操作してください",
+                hint_en="reload the page and try again",
             )
         ]
     )
@@ -383,10 +383,10 @@ def upload_page(request: HttpRequest, round_: models.Round, org_unit: str) -> Ht
                     "",
                     None,
                     "file",
-                    "ファイルが選ばれていません",
-                    "no file chosen",
-                    "Excel（.xlsx）か CSV を選んでください",
-                    "choose an Excel (.xlsx) or CSV file",
+                    ja="ファイルが選ばれていません",
+                    en="no file chosen",
+                    hint_ja="Excel（.xlsx）か CSV を選んでください",
+                    hint_en="choose an Excel (.xlsx) or CSV file",
                 )
             ]
         )
@@ -406,10 +406,10 @@ def upload_page(request: HttpRequest, round_: models.Round, org_unit: str) -> Ht
                     name,
                     None,
                     f"{files.META_SHEET}!B5",
-                    "テンプレートの版が読み取れません",
-                    "the template's version cannot be read",
-                    "この提出画面からテンプレートをダウンロードし直して入力してください",
-                    "download the template from this submission page again and fill it in",
+                    ja="テンプレートの版が読み取れません",
+                    en="the template's version cannot be read",
+                    hint_ja="この提出画面からテンプレートをダウンロードし直して入力してください",
+                    hint_en="download the template from this submission page again and fill it in",
                 )
             )
     if problems or version is None:
@@ -467,7 +467,7 @@ def history_page(request: HttpRequest, programme: str) -> HttpResponse:
     try:
         period = parse_period(request.GET.get("period", ""))
     except PeriodParseError as exc:
-        raise UserError(exc.message_en, exc.message_ja) from None
+        raise UserError(ja=exc.message_ja, en=exc.message_en) from None
     if code not in prog.series_by_code() and code not in prog.indicator_by_code():
         raise Http404(code)
     if not permissions.can_read_unit(request.user, prog, org_unit):
@@ -517,7 +517,7 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Saved the account %(name)s.") % {"name": username})
         elif action in ("deactivate", "reactivate"):
             if username == me and action == "deactivate":
-                raise UserError("you cannot stop your own account", "自分のアカウントは停止できません")
+                raise UserError(ja="自分のアカウントは停止できません", en="you cannot stop your own account")
             accounts.set_active(username, action == "reactivate", by=me)
             messages.success(request, _("Saved the account %(name)s.") % {"name": username})
         else:

@@ -38,7 +38,8 @@ def _as_of(request: HttpRequest) -> datetime | None:
         day = datetime.fromisoformat(text).date()
     except ValueError:
         raise BadRequest(
-            f"as_of '{text}' is not a date (YYYY-MM-DD)", f"基準日「{text}」を日付として読めません（例: 2022-07-01）"
+            ja=f"基準日「{text}」を日付として読めません（例: 2022-07-01）",
+            en=f"as_of '{text}' is not a date (YYYY-MM-DD)",
         ) from None
     return datetime.combine(day, time.max, tzinfo=TZ)
 
@@ -50,9 +51,9 @@ def _period(request: HttpRequest, state: ProgrammeState) -> Period | None:
     try:
         period = parse_period(text)
     except PeriodParseError as exc:
-        raise BadRequest(exc.message_en, exc.message_ja) from None
+        raise BadRequest(ja=exc.message_ja, en=exc.message_en) from None
     if period not in pages.available_periods(state):
-        raise BadRequest(f"there are no figures for {text}", f"{text} の数値はありません")
+        raise BadRequest(ja=f"{text} の数値はありません", en=f"there are no figures for {text}")
     return period
 
 
@@ -62,9 +63,8 @@ def _unit(request: HttpRequest, state: ProgrammeState) -> str:
     if not text:
         return main_org_unit(state.programme)
     if text not in {u.code for u in pages.unit_choices(state)}:
-        raise BadRequest(
-            f"there are no figures of an org unit '{text[:40]}'", f"所属「{text[:40]}」の数値はありません"
-        )
+        shown = text[:40]
+        raise BadRequest(ja=f"所属「{shown}」の数値はありません", en=f"there are no figures of an org unit '{shown}'")
     return text
 
 
@@ -205,7 +205,7 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     state, context = _common(request)
     period = context["period"]
     if period is None:
-        raise BadRequest("choose a period", "対象期間を選んでください")
+        raise BadRequest(ja="対象期間を選んでください", en="choose a period")
     return downloads.report_file(state, period.year(), fmt, REPORT_TYPES[fmt], lang(), context["as_of"])
 
 
