@@ -553,9 +553,10 @@ def user_add(
     generate: Annotated[
         bool, typer.Option("--generate-password", help="Make a random password and print it once.")
     ] = False,
+    email: Annotated[str | None, typer.Option("--email", help="Mail address for notices and reminders.")] = None,
     programme: ProgrammeOption = None,
 ) -> None:
-    """Create an account (or change its role, org units and password)."""
+    """Create an account (or change its role, org units, mail address and password)."""
     import secrets
 
     with _user_errors():
@@ -569,7 +570,13 @@ def user_add(
         else:
             password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
         created = save_account(
-            username, role, list(org_unit or ()), password, programme, by=f"cli:{os.environ.get('USER') or '?'}"
+            username,
+            role,
+            list(org_unit or ()),
+            password,
+            programme,
+            by=f"cli:{os.environ.get('USER') or '?'}",
+            email=email,
         )
     out.print(f"{'created' if created else 'updated'} {username} ({role})", highlight=False)
     if generate:
@@ -669,6 +676,37 @@ def round_status(
         for line in lines
     ]
     _emit(rows, ["org_unit", "name", "state", "version", "changed_by", "overdue"], fmt, None, round_.name)
+
+
+@rounds.command("remind")
+def round_remind(
+    code: Annotated[str | None, typer.Argument(help="Round code (default: every round of the programme).")] = None,
+    days: Annotated[
+        int, typer.Option("--days", min=0, max=60, help="Remind this many days before the due date.")
+    ] = 3,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Mail the clerks of units that have not submitted: before the due date and when overdue. Meant for
+    cron or the Windows Task Scheduler: a second run sends nothing twice. Also retries unsent mail."""
+    with _user_errors():
+        _setup_django()
+        from shihyo.web.catalogue.evaluation import definitions_of
+        from shihyo.web.catalogue.repository import resolve_programme
+        from shihyo.web.collection import models, notices
+
+        programme_code = resolve_programme(programme)
+        chosen = models.Round.objects.filter(programme__code=programme_code)
+        if code is not None:
+            chosen = chosen.filter(code=code)
+            if not chosen.exists():
+                raise UserError(ja=f"収集回「{code}」はありません", en=f"no round '{code}'")
+        names = {u.code: u.name for u in definitions_of(programme_code).org_units}
+        for round_ in chosen:
+            done = notices.remind(round_, names, days_before=days)
+            out.print(
+                f"{round_.code}: {done.added} reminder(s) added, {done.sent} mail(s) sent, {done.failed} not sent",
+                highlight=False,
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -141,3 +141,19 @@ def database_settings() -> dict[str, Any]:
 
 
 DATABASES = {"default": database_settings()}
+
+# Mail (notices and reminders of collection rounds): SMTP when SHIHYO_SMTP_HOST is set, otherwise the
+# console, so that in the demo a person reads the mails in the terminal. SHIHYO_SITE_URL is the address
+# the mails link to.
+if os.environ.get("SHIHYO_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["SHIHYO_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("SHIHYO_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("SHIHYO_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("SHIHYO_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("SHIHYO_SMTP_STARTTLS", "") == "1"
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("SHIHYO_MAIL_FROM", "shihyo@localhost")
+SITE_URL = os.environ.get("SHIHYO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

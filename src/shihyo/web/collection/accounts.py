@@ -20,6 +20,7 @@ from shihyo.web.catalogue.repository import programme_codes
 from shihyo.web.collection.models import AccountEvent, Membership
 
 USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
+EMAIL = re.compile(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")
 
 
 def save_account(
@@ -30,9 +31,17 @@ def save_account(
     programme: str | None = None,
     *,
     by: str = "",
+    email: str | None = None,
 ) -> bool:
-    """Create or update an account; returns whether it was created. Checks the name, role, units and password
-    (None keeps the current password; a new account needs one)."""
+    """Create or update an account; returns whether it was created. Checks the name, role, units, mail address
+    and password (None keeps the current password or address; a new account needs a password)."""
+    if email is not None:
+        email = email.strip()
+        if email and (len(email) > 254 or not EMAIL.match(email)):
+            raise UserError(
+                ja=f"メールアドレス「{email[:40]}」の形が正しくありません（例: tanaka@city.example.jp）",
+                en=f"the mail address '{email[:40]}' is not valid (e.g. tanaka@city.example.jp)",
+            )
     if not USERNAME.match(username):
         raise UserError(
             ja=f"ユーザー名「{username[:40]}」は使えません（英数字と . @ + - _、150字まで）",
@@ -70,6 +79,9 @@ def save_account(
                     ja="パスワード: " + " ".join(exc.messages), en="password: " + " ".join(exc.messages)
                 ) from None
             user.set_password(password)
+        if email is not None:
+            user.email = email
+        if password is not None or email is not None:
             user.save()
         Membership.objects.update_or_create(user=user, defaults={"role": chosen.value, "org_units": list(org_units)})
         action = "created" if created else "updated" if password is None else "password"

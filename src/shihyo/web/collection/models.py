@@ -122,3 +122,24 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(db_index=True)
+
+
+class OutboxMessage(models.Model):
+    """A mail to the people of a round (a notice or a reminder), recorded before it is sent.
+
+    `key` is unique, so a second run of the reminders finds the message already there and sends nothing
+    twice; `sent_at` stays empty until the mail server has taken it (`error` says why it has not)."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="outbox")
+    org_unit = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16)  # opened, returned, approved, reminder, overdue
+    key = models.CharField(max_length=200, unique=True)
+    recipients = models.JSONField(default=list)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")

@@ -40,10 +40,10 @@ from shihyo.core.revisions import latest
 from shihyo.io.submissions import Template, TemplateRow
 from shihyo.web.catalogue import repository
 from shihyo.web.catalogue.evaluation import definitions_of, evaluate_programme
-from shihyo.web.collection import models
+from shihyo.web.collection import models, notices
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-RESERVED = frozenset({"history", "new"})  # words used in the collection URLs
+RESERVED = frozenset({"history", "new", "outbox"})  # words used in the collection URLs
 STATE_LABELS = {
     State.NOT_SUBMITTED: ("未提出", "Not submitted"),
     State.DRAFT: ("入力中", "Draft saved"),
@@ -213,6 +213,9 @@ def open_round(
         models.Submission.objects.bulk_create(
             models.Submission(round=round_, org_unit=unit, state=State.NOT_SUBMITTED.value) for unit in chosen_units
         )
+        names = programme.org_unit_by_code()
+        for unit in chosen_units:
+            notices.record(round_, unit, names[unit].name, "opened", f"opened:{round_.pk}:{unit}")
     return round_
 
 
@@ -526,6 +529,9 @@ def review(
         base = submission.version
         _record(submission, action, base, by=by, comment=comment, via="web", now=now)
         published = _publish(round_, submission, by=by, now=now) if action is Action.APPROVE else 0
+        kind = "approved" if action is Action.APPROVE else "returned"
+        name = programme.org_unit_by_code()[org_unit].name
+        notices.record(round_, org_unit, name, kind, notices.notice_key(kind, round_, org_unit, base + 1), comment)
     return Outcome(base + 1, published)
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("collection/", views.rounds_page, name="rounds"),
     path("collection/new/", views.new_round_page, name="new_round"),
     path("collection/<slug:programme>/history/", views.history_page, name="history"),
+    path("collection/<slug:programme>/outbox/", views.outbox_page, name="outbox"),
     path("collection/<slug:programme>/<slug:code>/", views.round_page, name="round"),
     path("collection/<slug:programme>/<slug:code>/<slug:org_unit>/", views.submission_page, name="submission"),
     path("collection/<slug:programme>/<slug:code>/<slug:org_unit>/upload/", views.upload_page, name="upload"),

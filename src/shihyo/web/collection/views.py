@@ -27,7 +27,7 @@ from shihyo.core.periods import PeriodParseError, parse_period
 from shihyo.core.problems import Problem, UserError, ValidationFailed
 from shihyo.io import submissions as files
 from shihyo.web.catalogue.evaluation import definitions_of
-from shihyo.web.collection import accounts, models, permissions, services
+from shihyo.web.collection import accounts, models, notices, permissions, services
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
 View = Callable[..., HttpResponse]
@@ -218,6 +218,7 @@ def round_page(request: HttpRequest, programme: str, code: str) -> HttpResponse:
             "lines": lines,
             "overdue": [line for line in lines if line.overdue],
             "labels": services.STATE_LABELS,
+            "can_open": permissions.can_open_rounds(request.user),
         },
     )
 
@@ -512,6 +513,7 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
                 password,
                 programme.code,
                 by=me,
+                email=request.POST.get("email") if "email" in request.POST else None,
             )
             issued = (username, password) if password else None
             messages.success(request, _("Saved the account %(name)s.") % {"name": username})
@@ -542,6 +544,27 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"  # a new password must not stay in a cache
     return response
+
+
+@require_GET
+@member_view
+def outbox_page(request: HttpRequest, programme: str) -> HttpResponse:
+    """The office's view of the mail a round sent: notices and reminders, to whom, when, or why not."""
+    if not permissions.can_open_rounds(request.user):
+        return forbidden(request, _("Only the programme office reads the outbox."))
+    rounds = list(models.Round.objects.filter(programme__code=programme).order_by("-opened_at", "-id"))
+    chosen = next((r for r in rounds if r.code == request.GET.get("round", "")), rounds[0] if rounds else None)
+    return render(
+        request,
+        "collection/outbox.html",
+        {
+            "title": _("Mail sent"),
+            "programme_code": programme,
+            "rounds": rounds,
+            "chosen": chosen,
+            "messages_sent": notices.outbox(chosen) if chosen else [],
+        },
+    )
 
 
 class PasswordPage(PasswordChangeView):
