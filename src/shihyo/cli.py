@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -618,6 +619,9 @@ def round_status(
         for line in lines
     ]
     _emit(rows, ["org_unit", "name", "state", "version", "changed_by", "overdue"], fmt, None, round_.name)
+
+
+importlib.import_module("shihyo.cli_operations")  # adds init, demo, check and --version to `app`
 
 
 def main(argv: Sequence[str] | None = None) -> None:
