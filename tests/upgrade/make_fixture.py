@@ -133,10 +133,17 @@ def snapshot() -> dict[str, Any]:
     return {"counts": counts, "checksums": checksums}
 
 
+def shihyo_command() -> list[str]:
+    """The installed `shihyo` command of this Python (a console script next to it, shihyo.exe on Windows)."""
+    folder = Path(sys.executable).parent
+    found = shutil.which("shihyo", path=str(folder))
+    return [found] if found else [sys.executable, "-m", "shihyo.cli"]
+
+
 def compute_csv(env: dict[str, str]) -> str:
     """`shihyo compute --format csv` of the database that env points at."""
     done = subprocess.run(
-        [sys.executable, "-m", "shihyo.cli", "compute", "--format", "csv"],
+        [*shihyo_command(), "compute", "--format", "csv"],
         env=env,
         capture_output=True,
         text=True,
@@ -147,7 +154,7 @@ def compute_csv(env: dict[str, str]) -> str:
 
 
 def _shihyo(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "shihyo.cli", *args], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*shihyo_command(), *args], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def _inputs(round_: Any, org_unit: str, bump: int = 0) -> list[Any]:

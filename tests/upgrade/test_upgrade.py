@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tests.upgrade.make_fixture import compute_csv
+from tests.upgrade.make_fixture import compute_csv, shihyo_command
 
 RELEASES = sorted(p for p in (Path(__file__).parent / "releases").iterdir() if p.is_dir())
 
@@ -51,7 +51,7 @@ def probe(env: dict[str, str], mode: str) -> Any:
 
 def migrate(env: dict[str, str]) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "shihyo.cli", "init", "--no-account"],
+        [*shihyo_command(), "init", "--no-account"],
         env=env,
         capture_output=True,
         text=True,
