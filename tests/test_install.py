@@ -43,11 +43,13 @@ class Installed:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SHIHYO_") and k != "DJANGO_SETTINGS_MODULE"}
         return {**env, "SHIHYO_HOME": str(self.home), "PYTHONIOENCODING": "utf-8", **extra}
 
-    def shihyo(self, *args: str, ok: bool = True, **extra: str) -> subprocess.CompletedProcess[str]:
+    def shihyo(
+        self, *args: str, ok: bool = True, extra: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [str(self.venv / BIN / "shihyo"), *args],
             cwd=self.work,
-            env=self.env(**extra),
+            env=self.env(**(extra or {})),
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -214,7 +216,7 @@ def test_installed_shihyo_check(installed: Installed, served: str) -> None:
         "SHIHYO_ALLOWED_HOSTS": "shihyo.city.example",
         "SHIHYO_HTTPS": "1",
     }
-    done = installed.shihyo("check", "--lang", "en", **production)
+    done = installed.shihyo("check", "--lang", "en", extra=production)
     lines = done.stdout.splitlines()
     assert [line.split()[0] for line in lines[:4]] == ["OK"] * 4
     assert lines[-1] == f"shihyo {shihyo.__version__}: everything OK"

@@ -70,15 +70,17 @@ def break_migration() -> dict[str, Any]:
 
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
-    broken = migrations.Migration("9999_fails_half_way", "collection")
-    broken.dependencies = [node for node in leaves if node[0] == "collection"]
-    broken.operations = [
+
+    steps = [
         migrations.CreateModel(
             name="Scratch", fields=[("id", models.BigAutoField(primary_key=True)), ("note", models.TextField())]
         ),
         migrations.RunPython(rewrite, migrations.RunPython.noop),
         migrations.RunPython(fail, migrations.RunPython.noop),
     ]
+    after = [node for node in leaves if node[0] == "collection"]
+    kind = type("Broken", (migrations.Migration,), {"dependencies": after, "operations": steps})
+    broken = kind("9999_fails_half_way", "collection")
     state = executor.loader.project_state(leaves)
     try:
         executor.apply_migration(state, broken)

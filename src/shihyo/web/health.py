@@ -17,7 +17,7 @@ def _database() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            return bool(cursor.fetchone() == (1,))
     except Exception:
         LOG.exception("healthz: the database is not reachable")
         return False
@@ -26,7 +26,7 @@ def _database() -> bool:
 def _cache() -> bool:
     try:
         cache.set("shihyo:healthz", "ok", timeout=10)
-        return cache.get("shihyo:healthz") == "ok"
+        return bool(cache.get("shihyo:healthz") == "ok")
     except Exception:
         LOG.exception("healthz: the cache is not reachable")
         return False

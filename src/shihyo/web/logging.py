@@ -64,13 +64,14 @@ class ContextFilter(logging.Filter):
 class TextFormatter(logging.Formatter):
     """`2026-12-01T23:26:08.822Z INFO shihyo.request [<request id> <user>] GET / 200 41.2 ms` (times in UTC)."""
 
-    converter = time.gmtime
-
     def __init__(self) -> None:
         super().__init__(
             "%(asctime)s.%(msecs)03dZ %(levelname)s %(name)s [%(request_id)s %(user)s] %(message)s",
             datefmt="%Y-%m-%dT%H:%M:%S",
         )
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return time.strftime(datefmt or "%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
 
 
 class JsonFormatter(logging.Formatter):
