@@ -60,6 +60,16 @@ def test_check_names_each_problem_and_how_to_fix_it(tmp_path: Path) -> None:
     assert "Traceback" not in done.stdout + done.stderr
 
 
+def test_init_names_a_database_it_cannot_open(tmp_path: Path) -> None:
+    done = run(
+        "init", "--no-account", "--lang", "en", env={"SHIHYO_HOME": str(tmp_path), "SHIHYO_DATABASE_URL": UNREACHABLE}
+    )
+    said = " ".join(done.stderr.split())  # the error console wraps long lines
+    assert done.returncode == 1
+    assert "cannot be opened" in said and "127.0.0.1:9/shihyo_nowhere" in said and "shihyo check" in said
+    assert "Traceback" not in said
+
+
 def test_check_says_when_the_database_needs_this_releases_migrations(tmp_path: Path) -> None:
     import sqlite3
 

@@ -159,8 +159,8 @@ def demo(
     demo collection round with demo accounts (passwords printed), and serve."""
     from shihyo import examples
 
-    operations.django_ready()
     with cli._user_errors():
+        operations.django_ready()
         operations.migrate()
     home = operations.data_home()
     for folder in examples.bundled():

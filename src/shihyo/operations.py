@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from shihyo.core.problems import UserError
+
 
 def django_ready() -> None:
     """Django set up with shihyo's settings (no migration)."""
@@ -50,11 +52,22 @@ def pending_migrations() -> list[str]:
 
 
 def migrate() -> list[str]:
-    """Bring the database to this release (each migration in its own transaction); the ones applied."""
+    """Bring the database to this release (each migration in its own transaction); the ones applied.
+    A database that cannot be reached is a user error naming it (nothing is changed)."""
     from django.core.management import call_command
+    from django.db import OperationalError
 
-    pending = pending_migrations()
-    call_command("migrate", verbosity=0, interactive=False)
+    try:
+        pending = pending_migrations()
+        call_command("migrate", verbosity=0, interactive=False)
+    except OperationalError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(
+            f"the database {database_label()} cannot be opened ({reason}): check SHIHYO_DATABASE_URL or "
+            "SHIHYO_HOME, then `shihyo check`",
+            f"データベース {database_label()} を開けません（{reason}）。SHIHYO_DATABASE_URL か SHIHYO_HOME を確認し、"
+            "`shihyo check` を実行してください",
+        ) from None
     return pending
 
 
