@@ -20,9 +20,9 @@ SHIHYO = Path(sys.executable).parent / "shihyo"
 UNREACHABLE = "postgresql://postgres@127.0.0.1:9/shihyo_nowhere"  # port 9 (discard): nothing listens
 
 
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def process(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(SHIHYO), *args],
+        command,
         env={**os.environ, "PYTHONIOENCODING": "utf-8", **env},
         capture_output=True,
         text=True,
@@ -30,6 +30,10 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return process([str(SHIHYO), *args], env)
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:
@@ -118,15 +122,7 @@ print(response.content.decode())
 
 
 def request_in_process(path: str, **env: str) -> tuple[int, str, list[dict[str, Any]]]:
-    done = subprocess.run(
-        [sys.executable, "-c", REQUEST, path],
-        env={**os.environ, "SHIHYO_LOG_FORMAT": "json", **env},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    done = process([sys.executable, "-c", REQUEST, path], {"SHIHYO_LOG_FORMAT": "json", **env})
     status, _, body = done.stdout.partition("\n")
     return int(status), body, json_lines(done.stderr)
 
@@ -153,14 +149,8 @@ def test_internal_error_is_logged_with_its_traceback_and_request_id_never_shown(
 def test_text_log_line_per_request(tmp_path: Path) -> None:
     status, _, _ = request_in_process("/healthz", SHIHYO_HOME=str(tmp_path), MIGRATE="1")
     assert status == 200
-    done = subprocess.run(
-        [sys.executable, "-c", REQUEST, "/healthz"],
-        env={**os.environ, "SHIHYO_HOME": str(tmp_path), "SHIHYO_LOG_FORMAT": "text"},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
+    done = process(
+        [sys.executable, "-c", REQUEST, "/healthz"], {"SHIHYO_HOME": str(tmp_path), "SHIHYO_LOG_FORMAT": "text"}
     )
     line = next(line for line in done.stderr.splitlines() if "shihyo.request" in line)
     assert re.fullmatch(

@@ -41,6 +41,12 @@ def database_label() -> str:
     return f"PostgreSQL {db.get('USER') or ''}@{host}:{port}/{db.get('NAME')}"
 
 
+def first_line(exc: BaseException) -> str:
+    """What a driver error says, in one line (its first), without the traceback."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def pending_migrations() -> list[str]:
     """Migrations this release has that the database has not had yet (app.name)."""
     from django.db import connection
@@ -61,7 +67,7 @@ def migrate() -> list[str]:
         pending = pending_migrations()
         call_command("migrate", verbosity=0, interactive=False)
     except OperationalError as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = first_line(exc)
         raise UserError(
             f"the database {database_label()} cannot be opened ({reason}): check SHIHYO_DATABASE_URL or "
             "SHIHYO_HOME, then `shihyo check`",
@@ -122,7 +128,7 @@ def check_database() -> Finding:
     try:
         pending = pending_migrations()
     except Exception as exc:  # any driver error: the database cannot be reached or read
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = first_line(exc)
         return Finding(
             "database",
             False,
