@@ -20,19 +20,9 @@ $(STAMP): $(BIN)/python requirements/dev.txt pyproject.toml
 
 install: $(STAMP)
 
-## demo: load the bundled Kobe roadmap into the embedded database, reconcile it, write the report, open a collection round with demo accounts, serve the dashboard
+## demo: load the bundled example programmes into the database under var/, reconcile them, judge the targets, write the reports into out/, open the demo collection round with demo accounts (passwords printed), serve the dashboard
 demo: install
-	$(BIN)/shihyo load examples/kobe --reason "make demo"
-	$(BIN)/shihyo reconcile
-	$(BIN)/shihyo targets
-	$(BIN)/shihyo report --format all --out out
-	$(BIN)/shihyo round open r4 --name R4年度 --period R4 --due 2023-05-31 --exists-ok
-	@echo "demo accounts (new passwords on every make demo; sign in at http://127.0.0.1:$(PORT)/login/):"
-	@$(BIN)/shihyo user add office --role admin --generate-password
-	@$(BIN)/shihyo user add reviewer --role reviewer --generate-password
-	@$(BIN)/shihyo user add higashinada --role submitter --org-unit higashinada_ward --generate-password
-	@echo "database: $(SHIHYO_HOME)/shihyo.sqlite3 — also try: $(BIN)/shihyo compute --period R3"
-	$(BIN)/shihyo serve --host 127.0.0.1 --port $(PORT)
+	$(BIN)/shihyo demo --out out --host 127.0.0.1 --port $(PORT)
 
 ## test: lint, type-check, then the test suite on SQLite and on PostgreSQL
 test: install lint typecheck pytest pytest-postgres

@@ -36,8 +36,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from shihyo import examples
+
 ROOT = Path(__file__).resolve().parent.parent
-KOBE = ROOT / "examples" / "kobe"
+KOBE = examples.path("kobe")
 LUA = Path(__file__).resolve().parent / "wrk_p95.lua"
 SHIHYO = Path(sys.executable).parent / "shihyo"
 HOST = "127.0.0.1"  # loopback only, by design

@@ -37,6 +37,7 @@ if __package__ in (None, ""):  # run as a script: make the `bench` package impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import THEMES, make_programme
+from shihyo import examples
 from shihyo.core.engine import EvaluationRequest, evaluate, revisions_frame
 from shihyo.core.indicators import Chart, ChartKind, Indicator
 from shihyo.core.model import Area, OrgUnitKind, PartRelation, Pillar, Programme
@@ -48,7 +49,7 @@ from shihyo.io.directory import read_programme_dir
 from shihyo.reports.build import FORMATS, write_reports
 
 ROOT = Path(__file__).resolve().parent.parent
-KOBE = ROOT / "examples" / "kobe"
+KOBE = examples.path("kobe")
 TARGET_SECONDS = 5.0
 Writer = Callable[[Report, Path], Path]
 

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from shihyo import examples
 from shihyo.core.clock import TOKYO, FixedClock, use
 from shihyo.core.model import Dataset
 from shihyo.io.directory import read_programme_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
-KOBE = ROOT / "examples" / "kobe"
+KOBE = examples.path("kobe")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

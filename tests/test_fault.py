@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import KOBE, ROOT
 
-# Loads examples/kobe, but the process kills itself after writing the first half of the observation rows,
+# Loads the bundled Kobe example, but the process kills itself after writing the first half of the observation rows,
 # inside the transaction: what a power cut or an OOM kill does to a long import.
 KILL_HALFWAY = """
 import os, signal

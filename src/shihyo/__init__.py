@@ -1,3 +1,3 @@
 """shihyo (指標): run a public reform roadmap by its numbers."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

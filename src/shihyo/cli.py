@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import logging
@@ -39,7 +40,8 @@ def _log_internal_error(exc: BaseException) -> Path:
     """Append the traceback to the log file (one record per failure, with the command line and time)."""
     path = log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    logger = logging.getLogger("shihyo.cli")
+    logger = logging.getLogger("shihyo.crash")  # to the log file only: no traceback on the terminal
+    logger.propagate = False
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
@@ -707,6 +709,9 @@ def round_remind(
                 f"{round_.code}: {done.added} reminder(s) added, {done.sent} mail(s) sent, {done.failed} not sent",
                 highlight=False,
             )
+
+
+importlib.import_module("shihyo.cli_operations")  # adds init, demo, check and --version to `app`
 
 
 def main(argv: Sequence[str] | None = None) -> None:

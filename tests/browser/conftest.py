@@ -45,8 +45,10 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from shihyo import examples
+
 ROOT = Path(__file__).resolve().parents[2]
-KOBE = ROOT / "examples" / "kobe"
+KOBE = examples.path("kobe")
 SHIHYO = Path(sys.executable).parent / "shihyo"
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless Chromium as root, with nothing that reaches outside this machine.

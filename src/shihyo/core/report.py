@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shihyo import __version__
 from shihyo.core.charts import chart_spec
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import format_value
@@ -42,6 +43,7 @@ LABELS = {
         "highlights": "ハイライト",
         "as_of": "データ基準日",
         "version": "データ版",
+        "software": "ソフトウェア",
         "page": "ページ",
         "measure": "具体的施策",
         "tasks": "主要タスク",
@@ -69,6 +71,7 @@ LABELS = {
         "highlights": "Highlights",
         "as_of": "Data as of",
         "version": "Data version",
+        "software": "Software",
         "page": "Page",
         "measure": "Measure",
         "tasks": "Tasks",
@@ -123,6 +126,7 @@ class Report:
     period_label: str
     as_of_label: str  # when the data were taken ("2026-11-23 09:30" or "latest")
     data_version: str
+    software: str  # the software that wrote it ("shihyo 0.2.0"), shown beside the data version
     overview: tuple[OverviewRow, ...]
     key_highlights: tuple[Highlight, ...]
     indicator_pages: tuple[IndicatorPage, ...]
@@ -249,6 +253,7 @@ def build_report(
         period_label=period_label,
         as_of_label=as_of_label,
         data_version=data_version,
+        software=f"shihyo {__version__}",
         overview=tuple(rows),
         key_highlights=tuple(key),
         indicator_pages=tuple(pages),

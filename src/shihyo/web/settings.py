@@ -1,20 +1,36 @@
-"""Django settings for shihyo.
+"""Django settings for shihyo, all from SHIHYO_* environment variables (the README's operations section
+lists every one; tests/test_operations.py checks the list against this module).
 
-Storage is an embedded SQLite file (WAL) by default, under SHIHYO_HOME (default ./var);
+Storage is an embedded SQLite file (WAL) by default, under the data directory SHIHYO_HOME;
 set SHIHYO_DATABASE_URL (postgresql://…) to use PostgreSQL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 
-HOME = Path(os.environ.get("SHIHYO_HOME", "var")).resolve()
+from shihyo.web.logging import logging_config
 
-SECRET_KEY = os.environ.get("SHIHYO_SECRET_KEY", "shihyo-development-only-not-secret")
+
+def default_home() -> Path:
+    """Where the data lives when SHIHYO_HOME is not set: the platform's folder for a user's application data."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "shihyo"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "shihyo"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "shihyo"
+
+
+HOME = Path(os.environ.get("SHIHYO_HOME") or default_home()).resolve()
+DEVELOPMENT_SECRET_KEY = "shihyo-development-only-not-secret"
+
+SECRET_KEY = os.environ.get("SHIHYO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 DEBUG = os.environ.get("SHIHYO_DEBUG", "") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("SHIHYO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -30,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shihyo.web.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,13 +71,15 @@ TEMPLATES = [
                 "django.template.context_processors.csrf",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "shihyo.web.context.version",
             ],
         },
     }
 ]
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+with contextlib.suppress(OSError):  # a data directory that cannot be written: `shihyo check` says so
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
 WHITENOISE_AUTOREFRESH = DEBUG
 LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
@@ -92,6 +111,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 HTTPS = os.environ.get("SHIHYO_HTTPS", "") == "1"
 if HTTPS:
     SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers ask over plain HTTP inside the network
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -111,12 +131,8 @@ USE_TZ = True
 TIME_ZONE = "Asia/Tokyo"
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
-}
+# one line per request and command to stderr, text or JSON (SHIHYO_LOG_FORMAT=json); see shihyo.web.logging
+LOGGING = logging_config(os.environ.get("SHIHYO_LOG_LEVEL", "INFO"), os.environ.get("SHIHYO_LOG_FORMAT", "text"))
 USE_I18N = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -125,7 +141,8 @@ def database_settings() -> dict[str, Any]:
     url = os.environ.get("SHIHYO_DATABASE_URL", "")
     if url:
         return dict(dj_database_url.parse(url, conn_max_age=60))
-    HOME.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # reported by `shihyo check`; SQLite then says it cannot open the file
+        HOME.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(HOME / "shihyo.sqlite3"),

@@ -1,8 +1,12 @@
-"""URL routes: the dashboard at the root, collection rounds under /collection/, language switching under /i18n/."""
+"""URL routes: /healthz for load balancers, the dashboard at the root, collection rounds under /collection/,
+language switching under /i18n/."""
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from shihyo.web.health import healthz
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shihyo.web.collection.urls")),
     path("", include("shihyo.web.dashboard.urls")),

@@ -252,6 +252,7 @@ def _team(report: Report, team: Team) -> dict[str, Any]:
 
 
 LABEL_KEYS = (
+    "software",
     "overview",
     "summary",
     "measures",
@@ -291,6 +292,7 @@ def report_data(report: Report, images: list[str]) -> dict[str, Any]:
         "period_label": report.period_label,
         "as_of_label": report.as_of_label,
         "data_version": report.data_version,
+        "software": report.software,
         "overview": _overview(report),
         "highlights": [h.text(report.lang) for h in report.key_highlights],
         "pages": [_page(report, p, image) for p, image in zip(report.indicator_pages, images, strict=True)],

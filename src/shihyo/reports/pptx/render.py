@@ -419,6 +419,7 @@ def _cover(slide: Any, report: Report) -> None:
     info = [
         f"{words('as_of')}{colon}{report.as_of_label or '―'}",
         f"{words('version')}{colon}{report.data_version or '―'}",
+        f"{words('software')}{colon}{report.software}",
     ]
     add_text(slide, (0.9, 6.3, width, 0.6), [Para("　　".join(info), 12, colour=MUTED)], name="Data")
 

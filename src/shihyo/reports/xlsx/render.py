@@ -64,6 +64,7 @@ TEXT = {
         "period": "対象期間",
         "as_of": "データ基準日",
         "version": "データ版",
+        "software": "ソフトウェア",
         "indicators": "主要指標数",
         "sheets": "シート",
         "legend": "凡例",
@@ -97,6 +98,7 @@ TEXT = {
         "period": "Period",
         "as_of": "Data as of",
         "version": "Data version",
+        "software": "Software",
         "indicators": "Key indicators",
         "sheets": "Sheets",
         "legend": "Legend",
@@ -442,6 +444,7 @@ def _cover(ws: Any, st: Styles, report: Report, names: dict[str, str], areas: di
         (t["period"], report.period_label or none),
         (t["as_of"], report.as_of_label or none),
         (t["version"], report.data_version or none),
+        (t["software"], report.software),
     ]
     row = 3
     for label, text in facts:

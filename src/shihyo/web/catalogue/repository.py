@@ -167,8 +167,10 @@ def resolve_programme(code: str | None) -> str:
         return code
     if not codes:
         raise NothingLoaded(
-            ja="まだプログラムが読み込まれていません。先に `shihyo load examples/kobe` を実行してください",
-            en="no programme is loaded yet: run `shihyo load examples/kobe` first",
+            ja="まだプログラムが読み込まれていません。先に `shihyo load <プログラムのフォルダ>` を"
+            "実行してください（例を試すには `shihyo demo`）",
+            en="no programme is loaded yet: run `shihyo load <programme folder>` first "
+            "(or `shihyo demo` for the examples)",
         )
     if len(codes) > 1:
         raise UserError(
