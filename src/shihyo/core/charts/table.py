@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from shihyo.core.charts.model import Chart, Role, Series
-from shihyo.core.charts.palette import KIND_LABELS
 from shihyo.core.formatting import format_value
 from shihyo.core.periods import Period
 
@@ -30,7 +29,6 @@ class TableCell:
     value: Decimal | None
     kind: str  # actual | estimate | plan | target, "" where there is no value
     text: str  # the value as people read it ("51.1%", "▲14.7%"), "" where there is no value
-    kind_label: str  # "計画" / "Plan" where the value is not an actual, else ""
 
 
 @dataclass(frozen=True)
@@ -63,17 +61,15 @@ def _column(series: Series, lang: str) -> TableColumn:
 def chart_table(chart: Chart, lang: str = "ja") -> ChartTable:
     """Every series of `chart` that has a value, as columns; every category as a row."""
     drawn = chart.drawn
-    labels = KIND_LABELS[lang]
     rows = []
     for i, category in enumerate(chart.categories):
         cells = []
         for series in drawn:
             found = series.values[i]
             if found is None:
-                cells.append(TableCell(None, "", "", ""))
+                cells.append(TableCell(None, "", ""))
                 continue
             text = format_value(found.value, series.unit, series.decimals, lang)
-            shown_kind = "" if found.kind in ("actual", "target") else labels.get(found.kind, found.kind)
-            cells.append(TableCell(found.value, found.kind, text, shown_kind))
+            cells.append(TableCell(found.value, found.kind, text))
         rows.append(TableRow(category.period, category.label.get(lang), tuple(cells)))
     return ChartTable(chart.title.get(lang), tuple(_column(s, lang) for s in drawn), tuple(rows))

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from shihyo.core.indicators import Indicator
 from shihyo.core.model import OrgUnit, Programme
-from shihyo.core.overview import AreaCards, Point, yearly_points
+from shihyo.core.overview import AreaCards
 from shihyo.core.periods import Grain, Period, parse_period
 from shihyo.core.summary_table import SummarySection, summary_table
-from shihyo.core.targets import Status, target_levels
+from shihyo.core.targets import Status
 from shihyo.web.catalogue import models
 from shihyo.web.dashboard.services import DashboardState
 
@@ -42,27 +41,6 @@ def names(programme: Programme, lang: str) -> dict[str, str]:
     found = {s.code: (s.name_en or s.name) if en else s.name for s in programme.series}
     found.update({i.code: (i.name_en or i.name) if en else i.name for i in programme.indicators})
     return found
-
-
-@dataclass(frozen=True)
-class YearRow:
-    point: Point
-    target: Decimal | None
-
-
-def year_rows(state: DashboardState, indicator: Indicator, org_unit: str) -> list[YearRow]:
-    """The year-by-year table: every value of the indicator and the target set for that year."""
-    targets: dict[int, Decimal] = {}
-    for target in state.result.programme.targets_of(indicator.code):
-        for point in target_levels(target, state.result, org_unit) or ():
-            targets[point.period.fiscal_year] = point.value
-    rows = [
-        YearRow(p, targets.pop(p.period.fiscal_year, None))
-        for p in yearly_points(state.result, indicator.code, org_unit)
-    ]
-    return rows + [
-        YearRow(Point(Period(Grain.YEAR, year, 0), "target", value), value) for year, value in sorted(targets.items())
-    ]
 
 
 @dataclass(frozen=True)
