@@ -9,6 +9,7 @@ engine's exact Decimal; nothing here knows how a chart is drawn.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from shihyo.core.charts.model import (
@@ -27,6 +28,7 @@ from shihyo.core.charts.model import (
 )
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.indicators import ChartKind, Indicator
+from shihyo.core.model import Series as ProgrammeSeries
 from shihyo.core.overview import yearly_points
 from shihyo.core.periods import fiscal_year
 from shihyo.core.targets import target_levels
@@ -42,15 +44,49 @@ def _names(name: str, name_en: str | None) -> Names:
     return Names(str(name), str(name_en or ""))
 
 
-def _named(result: EvaluationResult, code: str) -> tuple[Names, str, int]:
-    """(names, unit, decimals) of a series or indicator; the code itself if unknown."""
-    series = result.programme.series_by_code().get(code)
-    if series is not None:
-        return _names(series.name, series.name_en), series.unit, series.decimals
-    indicator = result.programme.indicator_by_code().get(code)
-    if indicator is not None:
-        return _names(indicator.name, indicator.name_en), indicator.unit, indicator.decimals
-    return Names(code), "", 0
+@dataclass(frozen=True)
+class _Source:
+    """What a drawn series shows: a series or indicator, its names, unit and published precision."""
+
+    code: str
+    name: Names
+    unit: str
+    decimals: int
+
+
+def _source(item: Indicator | ProgrammeSeries) -> _Source:
+    return _Source(item.code, _names(item.name, item.name_en), item.unit, item.decimals)
+
+
+def _named(result: EvaluationResult, code: str) -> _Source:
+    """A series or indicator by its code; the code itself if unknown."""
+    item = result.programme.series_by_code().get(code) or result.programme.indicator_by_code().get(code)
+    return _source(item) if item is not None else _Source(code, Names(code), "", 0)
+
+
+def _draw(
+    source: _Source,
+    org_unit: str,
+    values: tuple[Value | None, ...],
+    mark: Mark,
+    colour: Colour,
+    *,
+    role: Role = Role.ACTUAL,
+    axis: Axis = Axis.PRIMARY,
+    name: Names | None = None,
+) -> Series:
+    return Series(
+        code=source.code,
+        org_unit=org_unit,
+        name=source.name if name is None else name,
+        role=role,
+        mark=mark,
+        axis=axis,
+        unit=source.unit,
+        decimals=source.decimals,
+        colour=colour,
+        values=values,
+    )
 
 
 def _values(result: EvaluationResult, code: str, org_unit: str) -> dict[int, Value]:
@@ -86,17 +122,14 @@ def _target_series(
     if not found:
         return ()
     return (
-        Series(
-            code=indicator.code,
-            org_unit=org_unit,
-            name=TARGET,
+        _draw(
+            _source(indicator),
+            org_unit,
+            _aligned(categories, found),
+            mark,
+            Colour.ORANGE,
             role=Role.TARGET,
-            mark=mark,
-            axis=Axis.PRIMARY,
-            unit=indicator.unit,
-            decimals=indicator.decimals,
-            colour=Colour.ORANGE,
-            values=_aligned(categories, found),
+            name=TARGET,
         ),
     )
 
@@ -136,17 +169,8 @@ def trend_chart(result: EvaluationResult, indicator: Indicator, org_unit: str) -
     targets = _targets(result, indicator, org_unit)
     categories = _categories(result, values, targets)
     line = indicator.is_rate or indicator.unit in ("Pt", "時間")
-    main = Series(
-        code=indicator.code,
-        org_unit=org_unit,
-        name=_names(indicator.name, indicator.name_en),
-        role=Role.ACTUAL,
-        mark=Mark.LINE if line else Mark.BAR,
-        axis=Axis.PRIMARY,
-        unit=indicator.unit,
-        decimals=indicator.decimals,
-        colour=Colour.BLUE,
-        values=_aligned(categories, values),
+    main = _draw(
+        _source(indicator), org_unit, _aligned(categories, values), Mark.LINE if line else Mark.BAR, Colour.BLUE
     )
     series = (main, *_target_series(indicator, org_unit, categories, targets, Mark.POINT))
     return _chart(indicator, ChartKind.TREND, categories, series, (_unit_axis(indicator),))
@@ -160,39 +184,30 @@ def _axis_title(name: Names, unit: str) -> Names:
 
 def bar_line_chart(result: EvaluationResult, indicator: Indicator, org_unit: str, bars: str) -> Chart:
     """Counts as bars on the left axis, the indicator (a ratio) as a line on the right axis."""
-    bar_name, bar_unit, bar_decimals = _named(result, bars)
+    bar = _named(result, bars)
+    line = _source(indicator)
     bar_values = _values(result, bars, org_unit)
     line_values = _values(result, indicator.code, org_unit)
     categories = _categories(result, bar_values, line_values)
-    line_name = _names(indicator.name, indicator.name_en)
     series = (
-        Series(
-            bars, org_unit, bar_name, Role.ACTUAL, Mark.BAR, Axis.PRIMARY, bar_unit, bar_decimals, Colour.BLUE,
-            _aligned(categories, bar_values),
-        ),
-        Series(
-            indicator.code, org_unit, line_name, Role.ACTUAL, Mark.LINE, Axis.SECONDARY, indicator.unit,
-            indicator.decimals, Colour.ORANGE, _aligned(categories, line_values),
-        ),
-    )  # fmt: skip
+        _draw(bar, org_unit, _aligned(categories, bar_values), Mark.BAR, Colour.BLUE),
+        _draw(line, org_unit, _aligned(categories, line_values), Mark.LINE, Colour.ORANGE, axis=Axis.SECONDARY),
+    )
     axes = (
-        ValueAxis(Axis.PRIMARY, _axis_title(bar_name, bar_unit), bar_unit, bar_decimals),
-        ValueAxis(Axis.SECONDARY, _axis_title(line_name, indicator.unit), indicator.unit, indicator.decimals),
+        ValueAxis(Axis.PRIMARY, _axis_title(bar.name, bar.unit), bar.unit, bar.decimals),
+        ValueAxis(Axis.SECONDARY, _axis_title(line.name, line.unit), line.unit, line.decimals),
     )
     return _chart(indicator, ChartKind.BAR_LINE, categories, series, axes)
 
 
 def stacked_chart(result: EvaluationResult, indicator: Indicator, org_unit: str, parts: tuple[str, ...]) -> Chart:
     """Parts stacked to their whole (e.g. certificates by channel), in the order the programme lists them."""
-    found = [(code, *_named(result, code), _values(result, code, org_unit)) for code in parts]
-    categories = _categories(result, *(values for *_, values in found))
+    found = [(_named(result, code), _values(result, code, org_unit)) for code in parts]
+    categories = _categories(result, *(values for _, values in found))
     series = tuple(
-        Series(
-            code, org_unit, name, Role.ACTUAL, Mark.BAR, Axis.PRIMARY, unit, decimals,
-            SERIES_COLOURS[i % len(SERIES_COLOURS)], _aligned(categories, values),
-        )
-        for i, (code, name, unit, decimals, values) in enumerate(found)
-    )  # fmt: skip
+        _draw(part, org_unit, _aligned(categories, values), Mark.BAR, SERIES_COLOURS[i % len(SERIES_COLOURS)])
+        for i, (part, values) in enumerate(found)
+    )
     decimals = max((s.decimals for s in series), default=0)
     return _chart(
         indicator, ChartKind.STACKED, categories, series, (_unit_axis(indicator, max(decimals, 0)),), stacked=True
@@ -212,11 +227,8 @@ def comparison_chart(result: EvaluationResult, indicator: Indicator, org_units: 
         role = Role.ACTUAL if i == 0 else Role.BENCHMARK
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         lines.append(
-            Series(
-                indicator.code, code, name, role, Mark.LINE, Axis.PRIMARY, indicator.unit, indicator.decimals,
-                colour, _aligned(categories, found[code]),
-            )
-        )  # fmt: skip
+            _draw(_source(indicator), code, _aligned(categories, found[code]), Mark.LINE, colour, role=role, name=name)
+        )
     main = org_units[0] if org_units else ""
     series = (*lines, *_target_series(indicator, main, categories, targets, Mark.POINT))
     return _chart(indicator, ChartKind.COMPARISON, categories, series, (_unit_axis(indicator),))
@@ -227,10 +239,7 @@ def index_target_chart(result: EvaluationResult, indicator: Indicator, org_unit:
     values = _values(result, indicator.code, org_unit)
     targets = _targets(result, indicator, org_unit)
     categories = _categories(result, values, targets)
-    actual = Series(
-        indicator.code, org_unit, ACTUAL, Role.ACTUAL, Mark.LINE, Axis.PRIMARY, indicator.unit, indicator.decimals,
-        Colour.BLUE, _aligned(categories, values),
-    )  # fmt: skip
+    actual = _draw(_source(indicator), org_unit, _aligned(categories, values), Mark.LINE, Colour.BLUE, name=ACTUAL)
     series = (actual, *_target_series(indicator, org_unit, categories, targets, Mark.LINE))
     base = ReferenceLine(INDEX_BASE, Names("基準（100）", "Base (100)"))
     axes = (_unit_axis(indicator, zero=False),)
