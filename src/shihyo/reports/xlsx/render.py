@@ -10,9 +10,11 @@ Sheets, in order:
   stacked parts, one line per org unit, an index against its target path);
 - データ / Data: the long table (indicator, name, org unit, period, label, fiscal year, kind, value, unit).
 
-Every number is written with `write_number` from the report model; every text with `write_string`
-(never a formula), and text that a spreadsheet could take for a formula (= + - @) also gets Excel's
-quote prefix. The workbook's creation time is fixed, so the same report gives the same bytes.
+This module lays the sheets out; the cells and their formats are `cells.py`, the page tables and native
+charts (drawn from the chart model) `charts.py`, the figures and the long table `data.py`. Every number
+is written with `write_number` from the report model; every text with `write_string` (never a formula),
+and text that a spreadsheet could take for a formula (= + - @) also gets Excel's quote prefix. The
+workbook's creation time is fixed, so the same report gives the same bytes.
 """
 
 from __future__ import annotations
