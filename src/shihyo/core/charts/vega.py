@@ -31,7 +31,6 @@ def rows(chart: Chart, lang: str) -> list[dict[str, object]]:
             out.append(
                 {
                     "period": chart.categories[i].label.get(lang),
-                    "order": i,
                     "value": float(value.value),
                     "kind": labels.get(value.kind, value.kind),
                     "kind_key": value.kind,
@@ -103,7 +102,7 @@ def _kind_colour(lang: str) -> Spec:
     }
 
 
-def _series_colour(chart: Chart, lang: str, series: tuple[Series, ...]) -> Spec:
+def _series_colour(lang: str, series: tuple[Series, ...]) -> Spec:
     names = [s.name.get(lang) for s in series]
     return {
         "field": "series",
@@ -175,7 +174,7 @@ def _stacked(chart: Chart, lang: str, spec: Spec) -> None:
     spec["encoding"] = {
         "x": _x(chart, lang),
         "y": _y(chart, Axis.PRIMARY, lang, stack="zero"),
-        "color": _series_colour(chart, lang, chart.series),
+        "color": _series_colour(lang, chart.series),
         "order": {"field": "series_order", "type": "quantitative"},
         "opacity": {"condition": {"test": _is("kind_key", "plan"), "value": 0.5}, "value": 1},
         "tooltip": _tooltip(lang, 0, "内訳" if lang == "ja" else "Part"),
@@ -191,7 +190,7 @@ def _comparison(chart: Chart, lang: str) -> list[Spec]:
         "encoding": {
             "x": _x(chart, lang),
             "y": _y(chart, Axis.PRIMARY, lang),
-            "color": _series_colour(chart, lang, lines),
+            "color": _series_colour(lang, lines),
             "strokeDash": {"condition": {"test": _is("kind_key", "plan"), "value": [4, 3]}, "value": [1, 0]},
             "tooltip": _tooltip(lang, decimals, ""),
         },
@@ -214,7 +213,7 @@ def _index_target(chart: Chart, lang: str) -> list[Spec]:
         "encoding": {
             "x": _x(chart, lang),
             "y": _y(chart, Axis.PRIMARY, lang),
-            "color": _series_colour(chart, lang, drawn),
+            "color": _series_colour(lang, drawn),
             "strokeDash": {
                 "field": "series",
                 "type": "nominal",
