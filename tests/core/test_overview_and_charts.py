@@ -138,7 +138,11 @@ def test_the_data_table_lists_every_drawn_series(result: EvaluationResult, lang:
     for indicator in result.programme.indicators:
         chart = build_chart(result, indicator, "kobe")
         table = chart_table(chart, lang)
-        assert [c.name for c in table.columns] == [s.name.get(lang) for s in chart.series if s.points]
+        drawn = [s.name.get(lang) for s in chart.series if s.points]
+        if chart.kind is ChartKind.STACKED:  # the parts, then their whole: the indicator itself
+            assert [c.code for c in table.columns][-1] == indicator.code
+            drawn.append(indicator.name_en or indicator.name if lang == "en" else indicator.name)
+        assert [c.name for c in table.columns] == drawn
         for row in table.rows:
             for column, cell in zip(table.columns, row.cells, strict=True):
                 if column.role is Role.TARGET or cell.value is None:

@@ -88,7 +88,10 @@ def test_the_data_table_lists_every_series_the_chart_draws(client: Client, kobe_
     series = kobe_files.programme.series_by_code()
     expected = {
         "mnc_rate": [("national", "mnc_rate", "全国"), ("designated_cities", "mnc_rate", "指定都市")],
-        "cert_total": [("kobe", code, series[code].name) for code in ("cert_kiosk", "cert_ward_counter")],
+        "cert_total": [
+            *(("kobe", code, series[code].name) for code in ("cert_kiosk", "cert_ward_counter")),
+            ("kobe", "cert_total", kobe_files.programme.indicator_by_code()["cert_total"].name),  # their whole
+        ],
         "overtime_monthly_avg": [("kobe", "overtime_720_count", series["overtime_720_count"].name)],
     }
     for indicator, shown in expected.items():

@@ -148,6 +148,7 @@ def _chart(
     axes: tuple[ValueAxis, ...],
     *,
     stacked: bool = False,
+    total: Series | None = None,
     references: tuple[ReferenceLine, ...] = (),
 ) -> Chart:
     return Chart(
@@ -158,6 +159,7 @@ def _chart(
         series=series,
         axes=axes,
         stacked=stacked,
+        total=total,
         references=references,
         notes=indicator.footnotes,
     )
@@ -203,15 +205,16 @@ def bar_line_chart(result: EvaluationResult, indicator: Indicator, org_unit: str
 def stacked_chart(result: EvaluationResult, indicator: Indicator, org_unit: str, parts: tuple[str, ...]) -> Chart:
     """Parts stacked to their whole (e.g. certificates by channel), in the order the programme lists them."""
     found = [(_named(result, code), _values(result, code, org_unit)) for code in parts]
-    categories = _categories(result, *(values for _, values in found))
+    whole = _values(result, indicator.code, org_unit)
+    categories = _categories(result, whole, *(values for _, values in found))
     series = tuple(
         _draw(part, org_unit, _aligned(categories, values), Mark.BAR, SERIES_COLOURS[i % len(SERIES_COLOURS)])
         for i, (part, values) in enumerate(found)
     )
+    total = _draw(_source(indicator), org_unit, _aligned(categories, whole), Mark.BAR, Colour.GREY)
     decimals = max((s.decimals for s in series), default=0)
-    return _chart(
-        indicator, ChartKind.STACKED, categories, series, (_unit_axis(indicator, max(decimals, 0)),), stacked=True
-    )
+    axes = (_unit_axis(indicator, max(decimals, 0)),)
+    return _chart(indicator, ChartKind.STACKED, categories, series, axes, stacked=True, total=total)
 
 
 def comparison_chart(result: EvaluationResult, indicator: Indicator, org_units: tuple[str, ...]) -> Chart:

@@ -129,6 +129,7 @@ class Chart:
     series: tuple[Series, ...]
     axes: tuple[ValueAxis, ...]
     stacked: bool = False
+    total: Series | None = None  # the whole that stacked parts add up to: in the data table, drawn as the stack
     references: tuple[ReferenceLine, ...] = ()
     notes: tuple[str, ...] = ()
     x_title: Names = Names("年度", "Fiscal year")

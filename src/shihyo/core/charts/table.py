@@ -1,4 +1,5 @@
-"""The data table of a chart: every series the chart draws, one row per category.
+"""The data table of a chart: every series the chart draws (and the whole of stacked parts), one row per
+category.
 
 It is the chart's text alternative on the indicator page and the table beside each chart in the
 reports, rendered from the same model as the chart, so a table never lacks a series its chart shows.
@@ -58,9 +59,12 @@ def _column(series: Series, lang: str) -> TableColumn:
     return TableColumn(series.name.get(lang), series.unit, series.decimals, series.role, series.code, series.org_unit)
 
 
-def chart_table(chart: Chart, lang: str = "ja") -> ChartTable:
-    """Every series of `chart` that has a value, as columns; every category as a row."""
+def chart_table(chart: Chart, lang: str = "ja", *, with_total: bool = True) -> ChartTable:
+    """Every series of `chart` that has a value, as columns (then the whole of stacked parts, unless not
+    `with_total`); every category as a row."""
     drawn = chart.drawn
+    if with_total and chart.total is not None and chart.total.points:
+        drawn = (*drawn, chart.total)
     rows = []
     for i, category in enumerate(chart.categories):
         cells = []

@@ -58,7 +58,7 @@ def _role(chart: Chart, role: Role, axis: Axis) -> str:
 
 def page_table(chart: Chart, lang: str) -> PageTable:
     """The chart's data table as columns of cells by fiscal year."""
-    table = chart_table(chart, lang)
+    table = chart_table(chart, lang, with_total=False)  # the stack shows the whole; the summary lists it
     columns = []
     for n, (column, series) in enumerate(zip(table.columns, chart.drawn, strict=True)):
         cells = {
