@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from shihyo.core.charts import vega_lite
 from shihyo.core.formatting import format_value
 from shihyo.core.highlights import Highlight
 from shihyo.core.report import Report
@@ -227,12 +228,13 @@ def test_report_data_is_plain_json_of_the_report(reports: dict[str, Report]) -> 
 
 
 def test_chart_copy_for_the_page(reports: dict[str, Report]) -> None:
-    stacked = next(p.chart for p in reports["ja"].indicator_pages if p.card.indicator.code == "cert_total")
+    model = next(p.chart for p in reports["ja"].indicator_pages if p.card.indicator.code == "cert_total")
+    stacked = vega_lite(model, "ja")
     page = chart_for_page(stacked, width=640)
     assert "title" not in page and "title" in stacked  # the page prints the title; the original is untouched
     legend: dict[str, Any] = page["config"]["legend"]
     assert legend["columns"] == 1  # four long part names: one a line, none cut off
-    short = chart_for_page(reports["ja"].indicator_pages[0].chart, width=640)
+    short = chart_for_page(vega_lite(reports["ja"].indicator_pages[0].chart, "ja"), width=640)
     assert short["config"]["legend"]["columns"] == 3  # 実績 推計値 計画 side by side
 
 

@@ -27,13 +27,14 @@ from pptx import Presentation
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 
-from shihyo.core.charts import index_target_spec
+from shihyo.core.charts.build import index_target_chart
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate, revisions_frame
 from shihyo.core.indicators import Chart, ChartKind
 from shihyo.core.model import Dataset
 from shihyo.core.report import Report
 from shihyo.io.directory import read_programme_dir
-from shihyo.reports.pptx.charts import add_chart, plan_chart
+from shihyo.reports.pptx.chart_drawing import add_chart
+from shihyo.reports.pptx.charts import plan_chart
 from shihyo.reports.pptx.dump import deck_dump
 from shihyo.reports.pptx.render import STATUS_STYLE, plan_deck, write_pptx
 from shihyo.reports.pptx.text import FONT, has_japanese
@@ -192,8 +193,7 @@ def test_bar_line_charts_have_a_secondary_axis_with_both_series(
     assert secondary.find(qn("c:crossAx")).get("val") == line_cat
     assert category_axes[line_cat].find(qn("c:delete")).get("val") == "1"
     assert value_axes[bar_val].find(qn("c:axPos")).get("val") == "l"
-    rows = report.indicator_pages[index].chart["data"]["values"]
-    names = list(dict.fromkeys(r["series"] for r in rows))
+    names = [s.name.get("ja") for s in report.indicator_pages[index].chart.drawn]
     bar_series, line_series = (list(p.series) for p in chart.plots)
     assert [s.name for s in bar_series + line_series] == names
     # the line's data is in the embedded workbook, where its c:val reference points
@@ -233,8 +233,10 @@ def test_chart_values_are_the_engines_values(
                 assert stacks[label] == pytest.approx(float(point.value), abs=1e-6), (page.title, point)
             else:
                 assert float(point.value) in shown.get(label, set()), (page.title, point)
-        # and nothing else is drawn: each value is a row of the web chart's data
-        rows = {(r["period"], r["value"]) for r in page.chart["data"]["values"]}
+        # and nothing else is drawn: each value is a value of the page's chart model
+        rows = {
+            (page.chart.categories[n].label.get(lang), float(v.value)) for s in page.chart.series for n, v in s.points
+        }
         for category, values in shown.items():
             for value in values:
                 assert (category, value) in rows, (page.title, category, value)
@@ -333,12 +335,7 @@ def test_index_target_charts_draw_the_actual_and_the_target_path(
     result: EvaluationResult = evaluate(EvaluationRequest(kobe.programme, revisions_frame(kobe.observations)))
     page = next(p for p in reports["ja"].indicator_pages if p.card.indicator.code == "print_reduction_rate")
     indicator = replace(page.card.indicator, chart=Chart(ChartKind.INDEX_TARGET))
-    page = replace(
-        page,
-        card=replace(page.card, indicator=indicator),
-        chart=index_target_spec(result, indicator, "kobe", "ja"),
-    )
-    plan = plan_chart(page, "ja")
+    plan = plan_chart(index_target_chart(result, indicator, "kobe"), "ja")
     assert plan is not None and plan.kind == "index_target"
     assert [s.name for s in plan.series] == ["実績", "目標"] and plan.series[1].dashed
     prs = Presentation()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shihyo import __version__
-from shihyo.core.charts import chart_spec
+from shihyo.core.charts import Chart, build_chart
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import format_value
 from shihyo.core.highlights import Highlight, effect_highlights, highlights_for, largest_change
@@ -100,7 +100,7 @@ class IndicatorPage:
     area: str
     facts: tuple[Fact, ...]
     highlights: tuple[Highlight, ...]
-    chart: dict[str, Any]  # Vega-Lite specification
+    chart: Chart  # drawn by each format's renderer
     footnotes: tuple[str, ...]
 
 
@@ -229,7 +229,7 @@ def build_report(
                     area=f"{group.pillar_name} — {group.area_name}",
                     facts=_facts(c, result, lang),
                     highlights=tuple(highlights_for(c, result)),
-                    chart=chart_spec(result, c.indicator, unit, lang),
+                    chart=build_chart(result, c.indicator, unit),
                     footnotes=c.indicator.footnotes,
                 )
             )

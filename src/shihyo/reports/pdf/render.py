@@ -25,7 +25,7 @@ from typing import Any
 
 import typst
 
-from shihyo.core.charts import KIND_LABELS
+from shihyo.core.charts import KIND_LABELS, vega_lite
 from shihyo.core.model import Measure, Pillar, Task, Team
 from shihyo.core.report import IndicatorPage, Report
 from shihyo.fonts import chart_png, japanese_font_files
@@ -115,13 +115,13 @@ def chart_for_page(spec: dict[str, Any], width: int = CHART_WIDTH) -> dict[str, 
     return out
 
 
-def _render_charts(pages: tuple[IndicatorPage, ...], folder: Path) -> list[str]:
-    """PNG files for the pages' charts (rendered in parallel), as paths relative to `folder`."""
+def _render_charts(pages: tuple[IndicatorPage, ...], folder: Path, lang: str) -> list[str]:
+    """PNG files for the pages' charts in `lang` (rendered in parallel), as paths relative to `folder`."""
 
     def one(item: tuple[int, IndicatorPage]) -> str:
         index, page = item
         name = f"chart-{index:03d}.png"
-        (folder / name).write_bytes(chart_png(chart_for_page(page.chart), CHART_WIDTH, CHART_SCALE))
+        (folder / name).write_bytes(chart_png(chart_for_page(vega_lite(page.chart, lang)), CHART_WIDTH, CHART_SCALE))
         return name
 
     workers = max(1, min(4, os.cpu_count() or 1))
@@ -321,7 +321,7 @@ def write_pdf(report: Report, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="shihyo-pdf-") as tmp:
         folder = Path(tmp)
-        images = _render_charts(report.indicator_pages, folder)
+        images = _render_charts(report.indicator_pages, folder, report.lang)
         main = folder / "report.typ"
         main.write_text(template(), encoding="utf-8")
         data = json.dumps(report_data(report, images), ensure_ascii=False, sort_keys=True)

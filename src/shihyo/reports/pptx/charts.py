@@ -1,58 +1,27 @@
-"""Native, editable PowerPoint charts of an indicator page, drawn from the same rows as the web chart.
+"""What a PowerPoint chart draws: the chart model (`shihyo.core.charts`) as a `ChartPlan`.
 
-`plan_chart` reads the Vega-Lite specification's `data.values` (period, value, kind, series) so the deck
-shows exactly the numbers the dashboard shows; `add_chart` draws the plan with python-pptx chart data
-(every series is in the chart's embedded workbook) and, for combinations python-pptx has no API for,
-moves series into a c:lineChart of their own, on the primary axes or on a secondary value axis.
+The plan decides the deck's own choices (a trend's bars split by kind so plans and estimates get
+their shade, which series carry value labels, Excel number formats) from the model alone;
+`shihyo.reports.pptx.chart_drawing` turns the plan into a native chart.
 """
 
 from __future__ import annotations
 
-import io
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, cast
+from dataclasses import dataclass, replace
 
-from pptx.chart.axis import ValueAxis
-from pptx.chart.data import CategoryChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter
-from pptx.enum.chart import (
-    XL_CHART_TYPE,
-    XL_LABEL_POSITION,
-    XL_LEGEND_POSITION,
-    XL_MARKER_STYLE,
-    XL_TICK_LABEL_POSITION,
-    XL_TICK_MARK,
-)
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.oxml import parse_xml
-from pptx.oxml.ns import nsdecls, qn
-from pptx.util import Emu, Pt
-from xlsxwriter import Workbook
-
-from shihyo.core.charts import BLUE, GREY, KIND_LABELS, LIGHT_BLUE, ORANGE, PALETTE
+from shihyo.core.charts.model import Axis, Chart, Mark, Role, Series, Value
+from shihyo.core.charts.palette import KIND_COLOURS, KIND_LABELS, hex_colour
 from shihyo.core.indicators import ChartKind
-from shihyo.core.report import IndicatorPage
-from shihyo.reports.pptx.text import EMU_PER_INCH, Element, rgb, untyped
 
-ESTIMATE_BLUE = "#4f6fe0"
-TEXT = "#1a1a1c"
-GRID = "#dcdce0"
-AXIS_LINE = "#949498"
-SECONDARY_IDS = ("600001", "600002")  # c:axId of the secondary category and value axes
-WORKBOOK_DATE = datetime(2000, 1, 1)  # the embedded workbooks' creation date (fixed: reproducible files)
-
-Value = float | None
+Number = float | None
+TREND_BAR_KINDS = ("actual", "estimate", "plan")
 
 
 @dataclass(frozen=True)
 class SeriesPlan:
     name: str
-    values: tuple[Value, ...]  # one per category; None where the series has no value
-    kinds: tuple[str, ...]  # kind label per category (実績/推計値/計画/目標), "" where no value
+    values: tuple[Number, ...]  # one per category; None where the series has no value
+    kinds: tuple[str, ...]  # kind per category (actual | estimate | plan | target), "" where no value
     role: str  # bar | stacked | line | target | secondary
     colour: str
     number_format: str
@@ -84,439 +53,95 @@ def number_format(decimals: int, lang: str, millions: bool = False) -> str:
     return f'{body};"▲"{body}' if lang == "ja" else body
 
 
-def _spec_decimals(encoding: dict[str, Any], default: int) -> int:
-    found = re.fullmatch(r",?\.(\d+)f", str(encoding.get("axis", {}).get("format", "")))
-    return int(found.group(1)) if found else max(default, 0)
+def _plan(
+    series: Series,
+    lang: str,
+    role: str,
+    fmt: str,
+    *,
+    values: tuple[Value | None, ...] | None = None,
+    labels: bool = False,
+    dashed: bool = False,
+) -> SeriesPlan:
+    shown = series.values if values is None else values
+    return SeriesPlan(
+        name=series.name.get(lang),
+        values=tuple(float(v.value) if v is not None else None for v in shown),
+        kinds=tuple(v.kind if v is not None else "" for v in shown),
+        role=role,
+        colour=hex_colour(series.colour),
+        number_format=fmt,
+        labels=labels,
+        dashed=dashed,
+    )
 
 
-def _y_encodings(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every quantitative y encoding with an axis, in drawing order."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: dict[str, Any]) -> None:
-        y = node.get("encoding", {}).get("y")
-        if isinstance(y, dict) and y.get("field") == "value" and "axis" in y:
-            found.append(y)
-        for child in node.get("layer", []):
-            walk(child)
-
-    walk(spec)
-    return found
+def _named(plan: SeriesPlan, name: str) -> SeriesPlan:
+    return replace(plan, name=name)
 
 
-def _first_mark(spec: dict[str, Any]) -> str:
-    def walk(node: dict[str, Any]) -> str:
-        mark = node.get("mark")
-        if mark is not None:
-            kind = mark if isinstance(mark, str) else str(mark.get("type", ""))
-            if kind != "rule":
-                return kind
-        for child in node.get("layer", []):
-            found = walk(child)
-            if found:
-                return found
-        return ""
-
-    return walk(spec)
+def _axis(chart: Chart, which: Axis, lang: str) -> tuple[str, str, int]:
+    """(title, number format, decimals) of a value axis; a title that is only the unit is put in brackets."""
+    axis = chart.axis(which)
+    if axis is None:
+        return "", number_format(0, lang), 0
+    title = axis.title.get(lang)
+    if title and title == axis.unit:
+        title = f"（{title}）" if lang == "ja" else f"({title})"
+    decimals = max(axis.decimals, 0)
+    return title, number_format(decimals, lang, millions=axis.decimals <= -6), decimals
 
 
-def _axis_title(title: object, unit: str, lang: str) -> str:
-    text = str(title or "")
-    if text and text == unit:
-        return f"（{text}）" if lang == "ja" else f"({text})"
-    return text
-
-
-def _tint(colour: str, share: float = 0.5) -> str:
-    """`colour` mixed with white."""
-    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
-    return "#{:02x}{:02x}{:02x}".format(*(round(c + (255 - c) * share) for c in (r, g, b)))
-
-
-def plan_chart(page: IndicatorPage, lang: str) -> ChartPlan | None:
-    """What to draw for the page, from its Vega-Lite rows; None when there is nothing to draw."""
-    spec = page.chart
-    rows: list[dict[str, Any]] = list(spec.get("data", {}).get("values", []))
-    if not rows:
-        return None
-    indicator = page.card.indicator
+def _trend(chart: Chart, lang: str, title: str, axis_title: str, fmt: str) -> ChartPlan:
     labels = KIND_LABELS[lang]
-    target = labels["target"]
-    order: dict[str, tuple[int, str]] = {}
-    for row in rows:
-        order.setdefault(str(row["period"]), (int(row.get("order", 0)), str(row["period"])))
-    categories = tuple(sorted(order, key=lambda p: order[p]))
-    position = {p: i for i, p in enumerate(categories)}
-
-    def series(name: str, picked: list[dict[str, Any]], **plan: Any) -> SeriesPlan:
-        values: list[Value] = [None] * len(categories)
-        kinds = [""] * len(categories)
-        for row in picked:
-            i = position[str(row["period"])]
-            values[i] = float(row["value"])
-            kinds[i] = str(row["kind"])
-        return SeriesPlan(name=name, values=tuple(values), kinds=tuple(kinds), **plan)
-
-    ys = _y_encodings(spec)
-    decimals = _spec_decimals(ys[0], indicator.decimals) if ys else max(indicator.decimals, 0)
-    main_format = number_format(decimals, lang, millions=indicator.decimals <= -6)
-    title = str(spec.get("title", {}).get("text", page.title))
-    axis_title = _axis_title(ys[0].get("title") if ys else indicator.unit, indicator.unit, lang)
-    targets = [r for r in rows if r["kind"] == target]
-    target_plan = [series(target, targets, role="target", colour=ORANGE, number_format=main_format)] if targets else []
-    chart = indicator.chart
-    kind = chart.kind if chart is not None else ChartKind.TREND
-    in_order = list(dict.fromkeys(str(r["series"]) for r in rows if r["kind"] != target))
-
-    if kind is ChartKind.BAR_LINE and len(in_order) >= 2:
-        bar_name = str(spec["layer"][0]["transform"][0]["filter"]["equal"]) if spec.get("layer") else in_order[0]
-        line_name = next(n for n in in_order if n != bar_name)
-        bar_decimals = _spec_decimals(ys[0], 0) if ys else 0
-        line_decimals = _spec_decimals(ys[1], indicator.decimals) if len(ys) > 1 else max(indicator.decimals, 0)
-        line_format = number_format(line_decimals, lang)
-        return ChartPlan(
-            "bar_line",
-            title,
-            categories,
-            (
-                series(
-                    bar_name,
-                    [r for r in rows if r["series"] == bar_name],
-                    role="bar",
-                    colour=BLUE,
-                    number_format=number_format(bar_decimals, lang),
-                    labels=True,
-                ),
-                series(
-                    line_name,
-                    [r for r in rows if r["series"] == line_name],
-                    role="secondary",
-                    colour=ORANGE,
-                    number_format=line_format,
-                    labels=True,
-                ),
-            ),
-            axis_title=_axis_title(ys[0].get("title") if ys else "", "", lang),
-            axis_format=number_format(bar_decimals, lang),
-            axis2_title=_axis_title(ys[1].get("title") if len(ys) > 1 else indicator.unit, indicator.unit, lang),
-            axis2_format=line_format,
-        )
-    if kind is ChartKind.STACKED:
-        parts = [
-            series(
-                name,
-                [r for r in rows if r["series"] == name],
-                role="stacked",
-                colour=PALETTE[i % len(PALETTE)],
-                number_format=main_format,
-            )
-            for i, name in enumerate(in_order)
-        ]
-        return ChartPlan("stacked", title, categories, tuple(parts), axis_title, main_format)
-    if kind is ChartKind.COMPARISON:
-        lines = [
-            series(
-                name,
-                [r for r in rows if r["series"] == name and r["kind"] != target],
-                role="line",
-                colour=PALETTE[i % len(PALETTE)],
-                number_format=main_format,
-                labels=i == 0,
-            )
-            for i, name in enumerate(in_order)
-        ]
-        return ChartPlan("comparison", title, categories, (*lines, *target_plan), axis_title, main_format)
-    if kind is ChartKind.INDEX_TARGET:
-        actual = [r for r in rows if r["kind"] != target]
-        index_series = [
-            series(labels["actual"], actual, role="line", colour=BLUE, number_format=main_format, labels=True)
-        ]
-        if targets:
-            index_series.append(
-                series(target, targets, role="line", colour=ORANGE, number_format=main_format, dashed=True)
-            )
-        return ChartPlan("index_target", title, categories, tuple(index_series), axis_title, main_format)
-
-    values = [r for r in rows if r["kind"] != target]
-    if _first_mark(spec) == "bar":
-        colours = {labels["actual"]: BLUE, labels["estimate"]: ESTIMATE_BLUE, labels["plan"]: LIGHT_BLUE}
-        present = [
-            k for k in (labels["actual"], labels["estimate"], labels["plan"]) if any(r["kind"] == k for r in values)
-        ]
-        bars = [
-            series(
-                k,
-                [r for r in values if r["kind"] == k],
-                role="bar",
-                colour=colours[k],
-                number_format=main_format,
-                labels=True,
-            )
-            for k in present
-        ]
-        return ChartPlan("trend_bar", title, categories, (*bars, *target_plan), axis_title, main_format)
-    kinds = list(dict.fromkeys(str(r["kind"]) for r in values))
+    main, *rest = chart.drawn
+    targets = [_named(_plan(s, lang, "target", fmt), labels["target"]) for s in rest if s.role is Role.TARGET]
+    categories = tuple(c.label.get(lang) for c in chart.categories)
+    if main.mark is Mark.BAR:
+        bars = []
+        for kind in TREND_BAR_KINDS:
+            only = tuple(v if v is not None and v.kind == kind else None for v in main.values)
+            if any(only):
+                plan = _plan(main, lang, "bar", fmt, values=only, labels=True)
+                bars.append(SeriesPlan(labels[kind], plan.values, plan.kinds, "bar", KIND_COLOURS[kind], fmt, True))
+        return ChartPlan("trend_bar", title, categories, (*bars, *targets), axis_title, fmt)
+    kinds = list(dict.fromkeys(labels.get(v.kind, v.kind) for _, v in main.points))
     name = ("・" if lang == "ja" else " / ").join(kinds) if kinds else labels["actual"]
-    line = series(name, values, role="line", colour=BLUE, number_format=main_format, labels=True)
-    return ChartPlan("trend_line", title, categories, (line, *target_plan), axis_title, main_format)
+    line = _named(_plan(main, lang, "line", fmt, labels=True), name)
+    return ChartPlan("trend_line", title, categories, (line, *targets), axis_title, fmt)
 
 
-class _FixedDateWorkbookWriter(CategoryWorkbookWriter):
-    """The embedded workbook with a fixed creation date (xlsxwriter stamps the current time otherwise)."""
-
-    @contextmanager
-    def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Any, Any]]:
-        workbook = Workbook(xlsx_file, {"in_memory": True})
-        workbook.set_properties({"created": WORKBOOK_DATE})
-        worksheet = workbook.add_worksheet()
-        yield workbook, worksheet
-        workbook.close()
-
-
-class _ChartData(CategoryChartData):
-    @property
-    def _workbook_writer(self) -> CategoryWorkbookWriter:
-        return cast(CategoryWorkbookWriter, untyped(_FixedDateWorkbookWriter)(self))
-
-
-def _base_type(plan: ChartPlan) -> Any:
-    if plan.kind == "stacked":
-        return XL_CHART_TYPE.COLUMN_STACKED
-    if plan.kind in ("trend_bar", "bar_line"):
-        return XL_CHART_TYPE.COLUMN_CLUSTERED
-    return XL_CHART_TYPE.LINE_MARKERS
-
-
-def add_chart(slide: Any, plan: ChartPlan, box: tuple[float, float, float, float]) -> Any:
-    """Draw `plan` in `box` (inches) as a native chart; returns the graphic frame."""
-    data = untyped(_ChartData)(number_format=plan.axis_format)
-    data.categories = plan.categories
-    for s in plan.series:
-        data.add_series(s.name, s.values, number_format=s.number_format)
-    left, top, width, height = (Emu(int(v * EMU_PER_INCH)) for v in box)
-    frame = slide.shapes.add_chart(_base_type(plan), left, top, width, height, data)
-    chart = frame.chart
-    plot_area = chart._chartSpace.chart.plotArea
-    if plan.kind in ("trend_bar", "bar_line"):
-        overlay = [i for i, s in enumerate(plan.series) if s.role in ("line", "target")]
-        secondary = [i for i, s in enumerate(plan.series) if s.role == "secondary"]
-        if overlay:
-            _to_line_chart(plot_area, overlay, secondary=False)
-        if secondary:
-            _to_line_chart(plot_area, secondary, secondary=True)
-    _style(chart, plan)
-    return frame
-
-
-def _to_line_chart(plot_area: Element, indexes: list[int], secondary: bool) -> Element:
-    """Move the series with c:idx in `indexes` from the bar chart into a new c:lineChart.
-
-    On the primary axes the line chart shares the bar chart's axis ids; on the secondary axes it gets its
-    own deleted c:catAx and a c:valAx on the right that crosses the category axis at its maximum.
-    """
-    bar = plot_area.find(qn("c:barChart"))
-    primary_ids = [a.get("val") for a in bar.findall(qn("c:axId"))]
-    ids = list(SECONDARY_IDS) if secondary else primary_ids
-    line = parse_xml(
-        f'<c:lineChart {nsdecls("c")}><c:grouping val="standard"/><c:varyColors val="0"/>'
-        f'<c:marker val="1"/><c:axId val="{ids[0]}"/><c:axId val="{ids[1]}"/></c:lineChart>'
-    )
-    marker = line.find(qn("c:marker"))
-    for ser in list(bar.findall(qn("c:ser"))):
-        if int(ser.find(qn("c:idx")).get("val")) in indexes:
-            bar.remove(ser)
-            marker.addprevious(_line_ser(ser))
-    charts = [c for c in plot_area if c.tag.endswith("Chart")]
-    charts[-1].addnext(line)
-    if secondary:
-        axes = [c for c in plot_area if c.tag in (qn("c:catAx"), qn("c:valAx"), qn("c:dateAx"), qn("c:serAx"))]
-        cat_ax = parse_xml(
-            f'<c:catAx {nsdecls("c")}><c:axId val="{ids[0]}"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
-            '<c:delete val="1"/><c:axPos val="b"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/>'
-            f'<c:tickLblPos val="nextTo"/><c:crossAx val="{ids[1]}"/><c:crosses val="autoZero"/>'
-            '<c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
+def plan_chart(chart: Chart, lang: str) -> ChartPlan | None:
+    """What to draw for the chart in `lang`; None when there is nothing to draw."""
+    if chart.is_empty:
+        return None
+    title = chart.title.get(lang)
+    categories = tuple(c.label.get(lang) for c in chart.categories)
+    axis_title, axis_format, _ = _axis(chart, Axis.PRIMARY, lang)
+    drawn = chart.drawn
+    if chart.kind is ChartKind.BAR_LINE and len(drawn) >= 2:
+        axis2_title, axis2_format, _ = _axis(chart, Axis.SECONDARY, lang)
+        pair = tuple(
+            _plan(s, lang, "bar", axis_format, labels=True)
+            if s.axis is Axis.PRIMARY
+            else _plan(s, lang, "secondary", axis2_format, labels=True)
+            for s in drawn
         )
-        val_ax = parse_xml(
-            f'<c:valAx {nsdecls("c")}><c:axId val="{ids[1]}"/><c:scaling><c:orientation val="minMax"/></c:scaling>'
-            '<c:delete val="0"/><c:axPos val="r"/><c:numFmt formatCode="General" sourceLinked="0"/>'
-            '<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
-            f'<c:crossAx val="{ids[0]}"/><c:crosses val="max"/><c:crossBetween val="between"/></c:valAx>'
-        )
-        axes[-1].addnext(cat_ax)
-        cat_ax.addnext(val_ax)
-    return line
-
-
-def _line_ser(bar_ser: Element) -> Element:
-    """A c:ser of a line chart with the bar series' identity and data references (c:tx, c:cat, c:val)."""
-    ser = parse_xml(f"<c:ser {nsdecls('c')}/>")
-    for tag in ("c:idx", "c:order", "c:tx", "c:spPr"):
-        found = bar_ser.find(qn(tag))
-        if found is not None:
-            ser.append(found)
-    ser.append(parse_xml(f'<c:marker {nsdecls("c")}><c:symbol val="circle"/><c:size val="7"/></c:marker>'))
-    for tag in ("c:cat", "c:val"):
-        found = bar_ser.find(qn(tag))
-        if found is not None:
-            ser.append(found)
-    ser.append(parse_xml(f'<c:smooth {nsdecls("c")} val="0"/>'))
-    return ser
-
-
-def _chart_area(chart_space: Element) -> None:
-    """Square corners and a transparent chart area without a border (PowerPoint rounds corners by default)."""
-    chart_space.find(qn("c:date1904")).addnext(parse_xml(f'<c:roundedCorners {nsdecls("c")} val="0"/>'))
-    chart_space.find(qn("c:chart")).addnext(
-        parse_xml(f"<c:spPr {nsdecls('c', 'a')}><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>")
-    )
-
-
-def _style(chart: Any, plan: ChartPlan) -> None:
-    _chart_area(chart._chartSpace)
-    chart.font.size = Pt(10)
-    chart.font.color.rgb = rgb(TEXT)
-    chart.has_title = True
-    title_frame = chart.chart_title.text_frame
-    title_frame.text = plan.title
-    for run in title_frame.paragraphs[0].runs:
-        run.font.size = Pt(12)
-        run.font.bold = True
-        run.font.color.rgb = rgb(TEXT)
-    chart.has_legend = len(plan.series) > 1
-    if chart.has_legend:
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-        chart.legend.include_in_layout = False
-        chart.legend.font.size = Pt(10)
-    for plot in chart.plots:
-        if plan.kind in ("trend_bar", "stacked", "bar_line") and hasattr(plot, "gap_width"):
-            plot.gap_width = 60
-            if plan.kind == "trend_bar":
-                plot.overlap = 100  # one kind per period: the bars stay centred on their period
-        for series in plot.series:
-            _style_series(series, plan.series[series.index], combined=plan.has_secondary)
-    _style_axes(chart, plan)
-
-
-def _style_series(series: Any, plan: SeriesPlan, combined: bool) -> None:
-    """`combined`: bars share the plot with a line on another axis (their labels go inside the bars)."""
-    colour = rgb(plan.colour)
-    if plan.role in ("bar", "stacked"):
-        series.invert_if_negative = False
-        series.format.fill.solid()
-        series.format.fill.fore_color.rgb = colour
-        for i, kind in enumerate(plan.kinds):
-            if plan.role == "stacked" or len({k for k in plan.kinds if k}) > 1:
-                shade = _kind_shade(plan.colour, kind)
-                if shade != plan.colour:
-                    point = series.points[i].format.fill
-                    point.solid()
-                    point.fore_color.rgb = rgb(shade)
-    elif plan.role == "target":
-        series.format.line.fill.background()
-        series.marker.style = XL_MARKER_STYLE.DIAMOND
-        series.marker.size = 10
-        series.marker.format.fill.background()
-        series.marker.format.line.color.rgb = colour
-        series.marker.format.line.width = Pt(2)
-    else:
-        series.smooth = False
-        series.format.line.color.rgb = colour
-        series.format.line.width = Pt(2.25)
-        if plan.dashed:
-            series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-        series.marker.style = XL_MARKER_STYLE.CIRCLE
-        series.marker.size = 7
-        series.marker.format.fill.solid()
-        series.marker.format.fill.fore_color.rgb = colour
-        series.marker.format.line.color.rgb = colour
-        for i, kind in enumerate(plan.kinds):
-            if kind in (KIND_LABELS["ja"]["plan"], KIND_LABELS["en"]["plan"]):
-                point = series.points[i]
-                point.format.line.color.rgb = colour
-                point.format.line.width = Pt(2.25)
-                point.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-                point.marker.style = XL_MARKER_STYLE.CIRCLE
-                point.marker.size = 7
-                point.marker.format.fill.solid()
-                point.marker.format.fill.fore_color.rgb = rgb("#ffffff")
-                point.marker.format.line.color.rgb = colour
-    if plan.labels:
-        labels = series.data_labels
-        labels.show_value = True
-        labels.number_format = plan.number_format
-        labels.number_format_is_linked = False
-        inside = plan.role == "bar" and combined  # at the foot of the bars, clear of the line above them
-        if plan.role == "bar":
-            labels.position = XL_LABEL_POSITION.INSIDE_BASE if inside else XL_LABEL_POSITION.OUTSIDE_END
-        else:
-            labels.position = XL_LABEL_POSITION.ABOVE
-        labels.font.size = Pt(9)
-        labels.font.bold = plan.role != "bar"
-        labels.font.color.rgb = rgb("#ffffff" if inside else GREY if plan.role == "bar" else plan.colour)
-        if plan.role != "bar":
-            _label_backing(labels._element)
-        if inside:
-            for i, kind in enumerate(plan.kinds):
-                if kind and _kind_shade(plan.colour, kind) != plan.colour:  # a light bar: dark text
-                    label = series.points[i].data_label
-                    label.position = XL_LABEL_POSITION.INSIDE_BASE
-                    label.font.size = Pt(9)
-                    label.font.color.rgb = rgb(TEXT)
-
-
-def _label_backing(d_lbls: Element) -> None:
-    """A mostly opaque white box behind a line's value labels, so they read over bars and gridlines."""
-    sp_pr = parse_xml(
-        f'<c:spPr {nsdecls("c", "a")}><a:solidFill><a:srgbClr val="FFFFFF"><a:alpha val="85000"/></a:srgbClr>'
-        "</a:solidFill></c:spPr>"
-    )
-    following = ("c:txPr", "c:dLblPos", "c:showLegendKey", "c:showVal")
-    anchor = next((c for c in d_lbls if c.tag in {qn(t) for t in following}), None)
-    if anchor is not None:
-        anchor.addprevious(sp_pr)
-    else:
-        d_lbls.append(sp_pr)
-
-
-def _kind_shade(colour: str, kind: str) -> str:
-    if kind in (KIND_LABELS["ja"]["plan"], KIND_LABELS["en"]["plan"]):
-        return _tint(colour, 0.6)
-    if kind in (KIND_LABELS["ja"]["estimate"], KIND_LABELS["en"]["estimate"]):
-        return _tint(colour, 0.3)
-    return colour
-
-
-def _style_value_axis(axis: Any, title: str, fmt: str, gridlines: bool) -> None:
-    axis.has_major_gridlines = gridlines
-    if gridlines:
-        axis.major_gridlines.format.line.color.rgb = rgb(GRID)
-        axis.major_gridlines.format.line.width = Pt(0.75)
-    axis.format.line.fill.background()
-    axis.major_tick_mark = XL_TICK_MARK.NONE
-    axis.tick_labels.number_format = fmt
-    axis.tick_labels.number_format_is_linked = False
-    axis.tick_labels.font.size = Pt(9)
-    axis.tick_labels.font.color.rgb = rgb(TEXT)
-    if title:
-        axis.has_title = True
-        frame = axis.axis_title.text_frame
-        frame.text = title
-        for run in frame.paragraphs[0].runs:
-            run.font.size = Pt(9)
-            run.font.bold = False
-            run.font.color.rgb = rgb(TEXT)
-
-
-def _style_axes(chart: Any, plan: ChartPlan) -> None:
-    category = chart.category_axis
-    category.has_major_gridlines = False
-    category.major_tick_mark = XL_TICK_MARK.NONE
-    category.format.line.color.rgb = rgb(AXIS_LINE)
-    category.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # below the plot even when values are negative
-    category.tick_labels.font.size = Pt(10)
-    category.tick_labels.font.color.rgb = rgb(TEXT)
-    # not chart.value_axis: with two value axes python-pptx returns the second one
-    value_axes = chart._chartSpace.chart.plotArea.findall(qn("c:valAx"))
-    _style_value_axis(untyped(ValueAxis)(value_axes[0]), plan.axis_title, plan.axis_format, gridlines=True)
-    if plan.has_secondary:
-        _style_value_axis(untyped(ValueAxis)(value_axes[-1]), plan.axis2_title, plan.axis2_format, gridlines=False)
+        return ChartPlan("bar_line", title, categories, pair, axis_title, axis_format, axis2_title, axis2_format)
+    if chart.kind is ChartKind.STACKED:
+        parts = tuple(_plan(s, lang, "stacked", axis_format) for s in drawn)
+        return ChartPlan("stacked", title, categories, parts, axis_title, axis_format)
+    if chart.kind is ChartKind.COMPARISON:
+        lines = [s for s in drawn if s.role is not Role.TARGET]
+        plans = [_plan(s, lang, "line", axis_format, labels=i == 0) for i, s in enumerate(lines)]
+        plans += [_plan(s, lang, "target", axis_format) for s in drawn if s.role is Role.TARGET]
+        return ChartPlan("comparison", title, categories, tuple(plans), axis_title, axis_format)
+    if chart.kind is ChartKind.INDEX_TARGET:
+        plans = [
+            _plan(s, lang, "line", axis_format, dashed=True)
+            if s.role is Role.TARGET
+            else _plan(s, lang, "line", axis_format, labels=True)
+            for s in drawn
+        ]
+        return ChartPlan("index_target", title, categories, tuple(plans), axis_title, axis_format)
+    return _trend(chart, lang, title, axis_title, axis_format)

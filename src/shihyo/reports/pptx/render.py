@@ -26,7 +26,8 @@ from shihyo.core.charts import BLUE
 from shihyo.core.model import Pillar, Team, TeamKind
 from shihyo.core.report import STATUS_TEXT, IndicatorPage, Report, status_counts
 from shihyo.core.summary_table import SummarySection
-from shihyo.reports.pptx.charts import add_chart, plan_chart
+from shihyo.reports.pptx.chart_drawing import add_chart
+from shihyo.reports.pptx.charts import plan_chart
 from shihyo.reports.pptx.tables import Cell, Grid, add_table, paginate, row_heights
 from shihyo.reports.pptx.text import (
     EMU_PER_INCH,
@@ -449,7 +450,7 @@ def _indicator(slide: Any, plan: SlidePlan, report: Report) -> None:
     left_w, right_x = 7.75, MARGIN + 8.0
     right_w = SLIDE_W - MARGIN - right_x
     bottom = 6.15 if page.footnotes else CONTENT_BOTTOM - 0.05
-    chart = plan_chart(page, report.lang)
+    chart = plan_chart(page.chart, report.lang)
     if chart is not None:
         frame = add_chart(slide, chart, (MARGIN, CONTENT_TOP, left_w, bottom - CONTENT_TOP))
         frame.name = "Chart"

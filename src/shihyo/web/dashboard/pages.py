@@ -15,10 +15,10 @@ from shihyo.core.completeness import completeness, input_series
 from shihyo.core.indicators import Indicator, IndicatorKind
 from shihyo.core.model import OrgAggregation, OrgUnit, OrgUnitKind, Programme
 from shihyo.core.numbers import to_decimal
-from shihyo.core.overview import AreaCards, Point, main_org_unit, yearly_points
+from shihyo.core.overview import AreaCards, main_org_unit
 from shihyo.core.periods import Grain, Period, parse_period
 from shihyo.core.summary_table import SummarySection, summary_table
-from shihyo.core.targets import Status, target_levels
+from shihyo.core.targets import Status
 from shihyo.web.catalogue import repository
 from shihyo.web.catalogue.evaluation import ProgrammeState
 from shihyo.web.collection import services as collection
@@ -47,27 +47,6 @@ def names(programme: Programme, lang: str) -> dict[str, str]:
     found = {s.code: (s.name_en or s.name) if en else s.name for s in programme.series}
     found.update({i.code: (i.name_en or i.name) if en else i.name for i in programme.indicators})
     return found
-
-
-@dataclass(frozen=True)
-class YearRow:
-    point: Point
-    target: Decimal | None
-
-
-def year_rows(state: ProgrammeState, indicator: Indicator, org_unit: str) -> list[YearRow]:
-    """The year-by-year table: every value of the indicator and the target set for that year."""
-    targets: dict[int, Decimal] = {}
-    for target in state.result.programme.targets_of(indicator.code):
-        for point in target_levels(target, state.result, org_unit) or ():
-            targets[point.period.fiscal_year] = point.value
-    rows = [
-        YearRow(p, targets.pop(p.period.fiscal_year, None))
-        for p in yearly_points(state.result, indicator.code, org_unit)
-    ]
-    return rows + [
-        YearRow(Point(Period(Grain.YEAR, year, 0), "target", value), value) for year, value in sorted(targets.items())
-    ]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Thin views: read the request, ask `services.evaluate_programme` for the evaluation, render."""
+"""Thin views: read the request, ask `evaluate_programme` for the evaluation, render."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from shihyo.core.charts import chart_spec
+from shihyo.core.charts import build_chart, chart_table, vega_lite
 from shihyo.core.indicators import Indicator, describe
 from shihyo.core.overview import AreaCards, card, main_org_unit, overview
 from shihyo.core.periods import Period, PeriodParseError, parse_period
@@ -132,13 +132,14 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(code)
     unit = context["unit"]
     period = context["period"]
+    chart = cache(lambda: build_chart(state.result, indicator, unit))
     # each part is computed once, and only when the cached page fragment is missing
     context.update(
         title=indicator.name_en or indicator.name if lang() == "en" else indicator.name,
         indicator=indicator,
         card=cache(lambda: card(state.result, indicator, unit, period, state.evaluations, state.reconciliations)),
-        spec=cache(lambda: chart_spec(state.result, indicator, unit, lang())),
-        rows=cache(lambda: pages.year_rows(state, indicator, unit)),
+        spec=cache(lambda: vega_lite(chart(), lang())),
+        table=cache(lambda: chart_table(chart(), lang())),
         formula=cache(lambda: describe(indicator.formula, pages.names(programme, lang()), lang())),
         inputs=cache(lambda: pages.input_history(state, indicator, unit)),
         unit_rows=cache(lambda: _unit_rows(state, indicator, unit, period)),

@@ -1,0 +1,276 @@
+"""The Vega-Lite renderer of the chart model (plain JSON data; no charting library).
+
+One specification serves the browser (vega-embed) and the server (SVG/PNG downloads, report images).
+Names and labels reach Vega only as data values and scale domains: every filter, condition and sort
+is a field predicate on keys we make (`series_key`, `role`, `kind_key`), never an expression string, so
+no name can break a specification or inject a Vega expression.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shihyo.core.charts.model import Axis, Chart, Mark, Role, Series
+from shihyo.core.charts.palette import BLUE, FONT, GREY, KIND_COLOURS, KIND_LABELS, ORANGE, TEXT, hex_colour
+from shihyo.core.indicators import ChartKind
+
+Spec = dict[str, Any]  # JSON
+DESCRIBED_VALUES = 24  # values listed in the one-line text alternative
+
+
+def _key(index: int) -> str:
+    return f"s{index}"
+
+
+def rows(chart: Chart, lang: str) -> list[dict[str, object]]:
+    """The chart's values as Vega data, one row per series and category that has a value."""
+    labels = KIND_LABELS[lang]
+    out: list[dict[str, object]] = []
+    for n, series in enumerate(chart.series):
+        for i, value in series.points:
+            out.append(
+                {
+                    "period": chart.categories[i].label.get(lang),
+                    "value": float(value.value),
+                    "kind": labels.get(value.kind, value.kind),
+                    "kind_key": value.kind,
+                    "series": series.name.get(lang),
+                    "series_key": _key(n),
+                    "series_order": n,
+                    "role": series.role.value,
+                }
+            )
+    return out
+
+
+def _is(field: str, value: str) -> Spec:
+    return {"field": field, "equal": value}
+
+
+def _only(series: int) -> Spec:
+    return {"filter": _is("series_key", _key(series))}
+
+
+TARGETS = {"filter": _is("role", Role.TARGET.value)}
+NOT_TARGETS = {"filter": {"not": _is("role", Role.TARGET.value)}}
+
+
+def _format(decimals: int) -> str:
+    return f",.{max(decimals, 0)}f"
+
+
+def _x(chart: Chart, lang: str) -> Spec:
+    return {
+        "field": "period",
+        "type": "ordinal",
+        "title": chart.x_title.get(lang),
+        "scale": {"domain": [c.label.get(lang) for c in chart.categories]},  # every year keeps its place
+        "axis": {"labelAngle": 0},
+    }
+
+
+def _y(chart: Chart, which: Axis, lang: str, **extra: Any) -> Spec:
+    axis = chart.axis(which)
+    y: Spec = {"field": "value", "type": "quantitative", "title": axis.title.get(lang) if axis else ""}
+    y["axis"] = {"format": _format(axis.decimals if axis else 0)}
+    if which is Axis.SECONDARY:
+        y["axis"]["orient"] = "right"
+    if axis is not None and not axis.zero:
+        y["scale"] = {"zero": False}
+    return {**y, **extra}
+
+
+def _tooltip(lang: str, decimals: int, series: str | None = None) -> list[Spec]:
+    tips: list[Spec] = [
+        {"field": "period", "title": "年度" if lang == "ja" else "Year"},
+        {"field": "kind", "title": "区分" if lang == "ja" else "Kind"},
+        {"field": "value", "title": "値" if lang == "ja" else "Value", "format": _format(decimals)},
+    ]
+    if series is not None:
+        tips.append({"field": "series", "title": series})
+    return tips
+
+
+def _kind_colour(lang: str) -> Spec:
+    labels = KIND_LABELS[lang]
+    keys = ("actual", "estimate", "plan")
+    return {
+        "field": "kind",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": [labels[k] for k in keys], "range": [KIND_COLOURS[k] for k in keys]},
+    }
+
+
+def _series_colour(lang: str, series: tuple[Series, ...]) -> Spec:
+    names = [s.name.get(lang) for s in series]
+    return {
+        "field": "series",
+        "type": "nominal",
+        "title": None,
+        "sort": names,
+        "scale": {"domain": names, "range": [hex_colour(s.colour) for s in series]},
+    }
+
+
+def _target_layer(chart: Chart, lang: str, decimals: int) -> Spec:
+    return {
+        "transform": [TARGETS],
+        "mark": {"type": "point", "shape": "diamond", "size": 110, "color": ORANGE, "filled": False, "strokeWidth": 2},
+        "encoding": {
+            "x": _x(chart, lang),
+            "y": {"field": "value", "type": "quantitative"},
+            "tooltip": _tooltip(lang, decimals),
+        },
+    }
+
+
+def _has_targets(chart: Chart) -> bool:
+    return any(s.role is Role.TARGET and s.points for s in chart.series)
+
+
+def _trend(chart: Chart, lang: str) -> list[Spec]:
+    main = chart.series[0]
+    y = _y(chart, Axis.PRIMARY, lang)
+    tooltip = _tooltip(lang, main.decimals)
+    layer: Spec
+    if main.mark is Mark.BAR:
+        layer = {
+            "transform": [NOT_TARGETS],
+            "mark": {"type": "bar", "width": {"band": 0.6}},
+            "encoding": {"x": _x(chart, lang), "y": y, "color": _kind_colour(lang), "tooltip": tooltip},
+        }
+    else:
+        layer = {
+            "transform": [NOT_TARGETS],
+            "layer": [
+                {"mark": {"type": "line", "color": BLUE, "strokeWidth": 2}, "encoding": {"x": _x(chart, lang), "y": y}},
+                {
+                    "mark": {"type": "point", "filled": True, "size": 70},
+                    "encoding": {"x": _x(chart, lang), "y": y, "color": _kind_colour(lang), "tooltip": tooltip},
+                },
+            ],
+        }
+    return [layer, *([_target_layer(chart, lang, main.decimals)] if _has_targets(chart) else [])]
+
+
+def _bar_line(chart: Chart, lang: str) -> list[Spec]:
+    layers: list[Spec] = []
+    for n, series in enumerate(chart.series):
+        encoding: Spec = {"x": _x(chart, lang), "y": _y(chart, series.axis, lang)}
+        if series.mark is Mark.BAR:
+            mark: Spec = {"type": "bar", "width": {"band": 0.6}}
+            encoding["color"] = _kind_colour(lang)
+        else:
+            colour = hex_colour(series.colour)
+            mark = {"type": "line", "color": colour, "strokeWidth": 2, "point": {"color": colour}}
+        encoding["tooltip"] = _tooltip(lang, series.decimals)
+        layers.append({"transform": [_only(n)], "mark": mark, "encoding": encoding})
+    return layers
+
+
+def _stacked(chart: Chart, lang: str, spec: Spec) -> None:
+    spec["mark"] = {"type": "bar", "width": {"band": 0.6}}
+    spec["encoding"] = {
+        "x": _x(chart, lang),
+        "y": _y(chart, Axis.PRIMARY, lang, stack="zero"),
+        "color": _series_colour(lang, chart.series),
+        "order": {"field": "series_order", "type": "quantitative"},
+        "opacity": {"condition": {"test": _is("kind_key", "plan"), "value": 0.5}, "value": 1},
+        "tooltip": _tooltip(lang, 0, "内訳" if lang == "ja" else "Part"),
+    }
+
+
+def _comparison(chart: Chart, lang: str) -> list[Spec]:
+    lines = tuple(s for s in chart.series if s.role is not Role.TARGET)
+    decimals = lines[0].decimals if lines else 0
+    layer: Spec = {
+        "transform": [NOT_TARGETS],
+        "mark": {"type": "line", "point": True, "strokeWidth": 2},
+        "encoding": {
+            "x": _x(chart, lang),
+            "y": _y(chart, Axis.PRIMARY, lang),
+            "color": _series_colour(lang, lines),
+            "strokeDash": {"condition": {"test": _is("kind_key", "plan"), "value": [4, 3]}, "value": [1, 0]},
+            "tooltip": _tooltip(lang, decimals, ""),
+        },
+    }
+    return [layer, *([_target_layer(chart, lang, decimals)] if _has_targets(chart) else [])]
+
+
+def _index_target(chart: Chart, lang: str) -> list[Spec]:
+    drawn = tuple(s for s in chart.series if s.points)
+    names = [s.name.get(lang) for s in drawn]
+    rules: list[Spec] = [
+        {
+            "mark": {"type": "rule", "color": GREY, "strokeDash": [2, 2], "aria": False},
+            "encoding": {"y": {"datum": float(line.value)}},
+        }
+        for line in chart.references
+    ]
+    line: Spec = {
+        "mark": {"type": "line", "point": True, "strokeWidth": 2},
+        "encoding": {
+            "x": _x(chart, lang),
+            "y": _y(chart, Axis.PRIMARY, lang),
+            "color": _series_colour(lang, drawn),
+            "strokeDash": {
+                "field": "series",
+                "type": "nominal",
+                "legend": None,
+                "scale": {"domain": names, "range": [[6, 4] if s.role is Role.TARGET else [1, 0] for s in drawn]},
+            },
+            "tooltip": _tooltip(lang, chart.series[0].decimals if chart.series else 0),
+        },
+    }
+    return [*rules, line]
+
+
+def describe(chart: Chart, lang: str) -> str:
+    """A one-line text alternative of the chart (the full data table is on the page beside it)."""
+    named = chart.kind is not ChartKind.TREND
+    shown = [
+        f"{s.name.get(lang) if named else ''} {chart.categories[i].label.get(lang)} {float(v.value):,.1f}".strip()
+        for s in chart.series
+        if s.role is not Role.TARGET
+        for i, v in s.points
+    ]
+    targets = sum(len(s.points) for s in chart.series if s.role is Role.TARGET)
+    title = chart.title.get(lang)
+    if lang == "ja":
+        tail = f"。目標 {targets} 点" if targets else ""
+        return f"{title}の推移: {'、'.join(shown[:DESCRIBED_VALUES])}{tail}"
+    tail = f"; {targets} target points" if targets else ""
+    return f"{title} by year: {', '.join(shown[:DESCRIBED_VALUES])}{tail}"
+
+
+def vega_lite(chart: Chart, lang: str = "ja") -> Spec:
+    """The Vega-Lite specification of `chart` in `lang`."""
+    spec: Spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "description": describe(chart, lang),
+        "title": {"text": chart.title.get(lang), "anchor": "start", "fontSize": 16},
+        "width": "container",
+        "height": 260,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": rows(chart, lang)},
+        "config": {
+            "font": FONT,
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": TEXT, "titleColor": TEXT},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "labelLimit": 360},
+            "view": {"stroke": None},
+        },
+        "usermeta": {"lang": lang, "kind": chart.kind.value},
+    }
+    if chart.kind is ChartKind.STACKED:
+        _stacked(chart, lang, spec)
+    elif chart.kind is ChartKind.BAR_LINE:
+        spec["resolve"] = {"scale": {"y": "independent"}}
+        spec["layer"] = _bar_line(chart, lang)
+    elif chart.kind is ChartKind.COMPARISON:
+        spec["layer"] = _comparison(chart, lang)
+    elif chart.kind is ChartKind.INDEX_TARGET:
+        spec["layer"] = _index_target(chart, lang)
+    else:
+        spec["layer"] = _trend(chart, lang)
+    return spec
