@@ -39,7 +39,7 @@ def problem_line(problem: Problem) -> str:
 @register.simple_tag
 def problem_text(problem: Problem) -> str:
     """What is wrong and how to fix it, without the place (shown beside it)."""
-    message, hint = (problem.message_ja, problem.hint_ja) if lang() == "ja" else (problem.message_en, problem.hint_en)
+    message, hint = problem.message(lang()), problem.hint(lang())
     return f"{message} — {hint}" if hint else message
 
 
