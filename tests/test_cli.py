@@ -112,7 +112,7 @@ def test_history_of_a_figure(loaded: Path) -> None:
     ("args", "message"),
     [
         (("compute",), "no programme is loaded yet"),
-        (("compute", "--as-of", "yesterday"), "is not a date"),
+        (("compute", "--as-of", "yesterday"), "[--as-of]: cannot read 'yesterday' as a date"),
         (("compute", "--programme", "nope"), "no programme 'nope' is loaded"),
     ],
 )

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, time
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -23,7 +23,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from shihyo.core import clock
+from shihyo.core import clock, inputs
+from shihyo.core.labels import label
+from shihyo.core.periods import Period
 from shihyo.core.problems import UserError
 
 if TYPE_CHECKING:
@@ -152,19 +154,12 @@ def _progress() -> Progress:
 
 
 def parse_as_of(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        if "T" in text or " " in text.strip():
-            moment = datetime.fromisoformat(text)
-            return moment if moment.tzinfo else moment.replace(tzinfo=TZ)
-        day = datetime.fromisoformat(text).date()
-    except ValueError:
-        raise UserError(
-            ja=f"--as-of「{text}」は日時として読めません。2026-11-23 か 2026-11-23T09:30 のように書いてください",
-            en=f"--as-of '{text}' is not a date: write 2026-11-23 or 2026-11-23T09:30",
-        ) from None
-    return datetime.combine(day, time.max, tzinfo=TZ)
+    """--as-of, read by the same parser as the dashboard's "data as of"."""
+    return inputs.parse_as_of(text or "", "--as-of")
+
+
+def _periods(texts: Sequence[str] | None) -> tuple[Period, ...] | None:
+    return tuple(inputs.parse_period_input(t, "--period") for t in texts) if texts else None
 
 
 def _emit(
@@ -271,13 +266,8 @@ def _evaluate(
     """The stored programme evaluated as of `--as-of`, narrowed to the periods and org units asked for."""
     from dataclasses import replace
 
-    from shihyo.core.periods import PeriodParseError, parse_period
-
     moment = parse_as_of(as_of)
-    try:
-        wanted = tuple(parse_period(p) for p in periods) if periods else None
-    except PeriodParseError as exc:
-        raise UserError(ja=f"--period: {exc.message_ja}", en=f"--period: {exc.message_en}") from None
+    wanted = _periods(periods)
     _setup_django()
     from shihyo.web.catalogue.evaluation import evaluate_programme
 
@@ -448,14 +438,12 @@ def history(
     lang: LangOption = Lang.JA,
 ) -> None:
     """Every revision of one figure: when, who, old → new, why."""
-    from shihyo.core.periods import parse_period
-
     with _user_errors(lang.value):
+        key = inputs.parse_period_input(period, "PERIOD").key
         _setup_django()
         from shihyo.web.catalogue.repository import history as read_history
         from shihyo.web.catalogue.repository import resolve_programme
 
-        key = parse_period(period).key
         revisions = read_history(resolve_programme(programme), code, org_unit, key)
     rows = [
         {
@@ -485,7 +473,6 @@ def report(
     lang: LangOption = Lang.JA,
 ) -> None:
     """Write the annual report (PDF, editable PowerPoint, Excel) from the data as of a moment."""
-    from shihyo.core.periods import PeriodParseError, parse_period
     from shihyo.reports.build import FORMATS, report_for, write_reports
 
     formats = list(FORMATS) if fmt == "all" else [f.strip() for f in fmt.split(",")]
@@ -496,10 +483,7 @@ def report(
                 ja=f"--format: {', '.join(unknown)} は使えません（pdf, pptx, xlsx, all のいずれか）",
                 en=f"--format: unknown {', '.join(unknown)} (use pdf, pptx, xlsx or all)",
             )
-        try:
-            chosen = parse_period(period) if period else None
-        except PeriodParseError as exc:
-            raise UserError(ja=f"--period: {exc.message_ja}", en=f"--period: {exc.message_en}") from None
+        chosen = inputs.parse_period_input(period, "--period") if period else None
         _setup_django()
         from shihyo.web.catalogue.evaluation import evaluate_programme
 
@@ -603,8 +587,8 @@ def round_open(
     due: Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-DD.")] = None,
     series: Annotated[list[str] | None, typer.Option("--series", help="Series asked for (default: all).")] = None,
     org_unit: Annotated[list[str] | None, typer.Option("--org-unit", help="Org units asked (default: all).")] = None,
-    threshold: Annotated[
-        float | None, typer.Option("--outlier-percent", help="Change vs last period that needs a comment (%).")
+    outlier_percent: Annotated[
+        str | None, typer.Option("--outlier-percent", help="Change vs last period that needs a comment (%).")
     ] = None,
     by: Annotated[str, typer.Option("--by", help="Recorded as who opened it.")] = "cli",
     exists_ok: Annotated[
@@ -613,34 +597,30 @@ def round_open(
     programme: ProgrammeOption = None,
 ) -> None:
     """Open a collection round: series × periods asked from each org unit by a due date."""
-    from datetime import date
-    from decimal import Decimal
-
     with _user_errors():
+        round_code = inputs.parse_code(code, "CODE")
+        round_name = inputs.parse_name(name, "--name")
+        periods = inputs.parse_periods(list(period), "--period")
+        due_date = inputs.parse_date(due or "", "--due")
+        threshold = inputs.parse_threshold_percent(outlier_percent or "", "--outlier-percent")
         _setup_django()
         from shihyo.web.catalogue.repository import resolve_programme
         from shihyo.web.collection import models, services
 
-        try:
-            due_date = date.fromisoformat(due) if due else None
-        except ValueError:
-            raise UserError(
-                ja=f"--due「{due}」は日付ではありません", en=f"--due '{due}' is not a date (YYYY-MM-DD)"
-            ) from None
         programme_code = resolve_programme(programme)
-        existing = models.Round.objects.filter(programme__code=programme_code, code=code).first()
+        existing = models.Round.objects.filter(programme__code=programme_code, code=round_code).first()
         if existing is not None and exists_ok:
-            out.print(f"round {code} ({existing.name}) is already open", highlight=False)
+            out.print(f"round {round_code} ({existing.name}) is already open", highlight=False)
             return
         round_ = services.open_round(
             programme_code,
-            code=code,
-            name=name,
-            periods=period,
+            code=round_code,
+            name=round_name,
+            periods=[p.key for p in periods],
             series=series or (),
             org_units=org_unit or (),
             due=due_date,
-            outlier_threshold=Decimal(str(threshold)) / 100 if threshold is not None else None,
+            outlier_threshold=threshold,
             by=by,
         )
     out.print(
@@ -670,7 +650,7 @@ def round_status(
         {
             "org_unit": "  " * line.depth + line.code,
             "name": line.name,
-            "state": services.STATE_LABELS[line.state][0],
+            "state": label(line.state),
             "version": line.version,
             "changed_by": line.changed_by,
             "overdue": "期限超過" if line.overdue else "",

@@ -132,7 +132,7 @@ def _demo_round(code: str, round_: dict[str, Any]) -> None:
         due=due.isoformat() if isinstance(due, date) else due,
         series=None,
         org_unit=None,
-        threshold=None,
+        outlier_percent=None,
         by="demo",
         exists_ok=True,
         programme=code,

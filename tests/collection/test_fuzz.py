@@ -251,7 +251,7 @@ def check_answer(response: Any, before: Counts, base: int, tally: Tally, render:
     assert problems, f"a refusal without the list of problems: {body[:1000]}"
     for problem in problems:
         assert problem.place().strip(), f"a problem without its place: {problem}"
-        assert problem.message_ja.strip() and problem.message_en.strip(), f"a problem without a message: {problem}"
+        assert problem.ja.strip() and problem.en.strip(), f"a problem without a message: {problem}"
         for text in (problem.render("ja"), problem.render("en")):
             assert len(text) <= MAX_PROBLEM_TEXT, f"an unreadably long problem ({len(text)} characters): {text[:300]}…"
         for shown in render(problem):
@@ -266,7 +266,7 @@ def on_error_page(problem: Problem) -> list[str]:
 def on_form_page(problem: Problem) -> list[str]:
     """The submission page lists each problem with its place beside the message and hint."""
     hint = f" — {problem.hint_ja}" if problem.hint_ja else ""
-    return [str(escape(problem.place())), str(escape(problem.message_ja + hint))]
+    return [str(escape(problem.place())), str(escape(problem.ja + hint))]
 
 
 SENT_VERSIONS = ("current", "current", "current", "older", "newer", "missing", "full-width", "superscript", "huge")

@@ -45,29 +45,29 @@ def test_every_rule_names_the_field_says_what_is_wrong_and_how_to_fix_it(dataset
     _, problems = check_entries(dataset.programme, spec(), "ward_a", values(**texts), {})
     found = {p.where: p for p in problems}
     assert set(found) == {"v-online_smart", "v-staff", "v-rate", "v-online_mail"}
-    assert "全体" in found["v-online_smart"].message_ja and "exceed" in found["v-online_smart"].hint_en
-    assert "負" in found["v-staff"].message_ja
-    assert "0〜100" in found["v-rate"].message_ja
-    assert "未入力" in found["v-online_mail"].message_ja and found["v-online_mail"].hint_ja
+    assert "全体" in found["v-online_smart"].ja and "exceed" in found["v-online_smart"].hint_en
+    assert "負" in found["v-staff"].ja
+    assert "0〜100" in found["v-rate"].ja
+    assert "未入力" in found["v-online_mail"].ja and found["v-online_mail"].hint_ja
 
 
 def test_counts_are_whole_numbers(dataset: Dataset) -> None:
     _, problems = check_entries(dataset.programme, spec(), "ward_a", values(**dict(GOOD, staff="10.5")), {})
     assert [p.where for p in problems] == ["v-staff"]
-    assert "whole number" in problems[0].message_en
+    assert "whole number" in problems[0].en
 
 
 def test_breakdown_must_add_up_to_the_stated_total(dataset: Dataset) -> None:
     _, problems = check_entries(dataset.programme, spec(), "ward_a", values(**dict(GOOD, online_mail="300")), {})
     assert [p.where for p in problems] == ["v-online"]
-    assert "900" in problems[0].message_ja and "1,000" in problems[0].message_ja
+    assert "900" in problems[0].ja and "1,000" in problems[0].ja
 
 
 def test_a_jump_against_last_period_needs_a_comment(dataset: Dataset) -> None:
     previous = {("online", H1.key): Decimal(500)}
     _, problems = check_entries(dataset.programme, spec(), "ward_a", values(**GOOD), previous)
     assert [p.where for p in problems] == ["v-online"]
-    assert "50％" in problems[0].message_ja and "comment" in problems[0].hint_en
+    assert "50％" in problems[0].ja and "comment" in problems[0].hint_en
     commented = [replace(i, comment="新システム導入で増加" if i.code == "online" else "") for i in values(**GOOD)]
     _, problems = check_entries(dataset.programme, spec(), "ward_a", commented, previous)
     assert problems == []
@@ -79,7 +79,7 @@ def test_a_unit_is_asked_only_for_the_series_it_reports(dataset: Dataset) -> Non
     assert sorted(asked_series(dataset.programme, spec(), "ward_a")) == sorted(SERIES)
     assert asked_series(dataset.programme, spec(), "city") == (), "the wards' series reach the city as roll-ups"
     _, problems = check_entries(dataset.programme, spec(), "city", values(online="2,000"), {})
-    assert [p.message_en for p in problems] == [
+    assert [p.en for p in problems] == [
         "series 'online' for FY2022 H1 is not asked for in this round"
     ], "a parent's own value for its wards' series is refused"
     _, problems = check_entries(dataset.programme, spec(), "ward_a", values(online="2,000"), {})
@@ -101,9 +101,9 @@ def test_a_series_declares_its_range(dataset: Dataset) -> None:
     entries, problems = check_entries(programme, spec(), "ward_a", values(**dict(GOOD, rate="▲30.6")), {})
     assert problems == [] and dict((e.code, e.value) for e in entries)["rate"] == Decimal("-30.6")
     _, problems = check_entries(programme, spec(), "ward_a", values(**dict(GOOD, rate="▲130")), {})
-    assert [p.message_en for p in problems] == ["this series' values lie within -100〜100 (▲130)"]
+    assert [p.en for p in problems] == ["this series' values lie within -100〜100 (▲130)"]
     _, problems = check_entries(dataset.programme, spec(), "ward_a", values(**dict(GOOD, rate="▲30.6")), {})
-    assert [p.message_en for p in problems] == ["a share lies between 0 and 100 % (▲30.6)"], "the default range"
+    assert [p.en for p in problems] == ["a share lies between 0 and 100 % (▲30.6)"], "the default range"
 
 
 def test_the_change_of_a_share_is_in_points(dataset: Dataset) -> None:
@@ -121,7 +121,7 @@ def test_unknown_rows_duplicates_and_wrong_units_are_rejected(dataset: Dataset) 
     _, problems = check_entries(dataset.programme, spec(), "ward_a", inputs, {})
     assert [p.line for p in problems] == [9, 10, 11]
     _, problems = check_entries(dataset.programme, spec(), "ward_a", values(**dict(GOOD, staff="10件")), {})
-    assert "単位" in problems[0].message_ja
+    assert "単位" in problems[0].ja
 
 
 def test_unreadable_numbers_are_reported_once(dataset: Dataset) -> None:

@@ -63,7 +63,7 @@ def test_a_round_from_submission_to_the_city_total(round_: object) -> None:
     assert {state(u) for u in ("city", "ward_a", "ward_b")} == {"submitted"}
 
     refused = review(reviewer, "city", "approve")
-    assert refused.status_code == 400 and "下位の所属を先に承認" in refused.content.decode()
+    assert refused.status_code == 409 and "下位の所属を先に承認" in refused.content.decode()
     assert review(reviewer, "ward_a", "approve").status_code == 302
     assert review(reviewer, "ward_b", "approve").status_code == 302
     assert review(reviewer, "city", "approve").status_code == 302
@@ -109,7 +109,7 @@ def test_approved_figures_are_locked_until_reopened_with_a_reason(round_: object
     submit(clerk, "ward_a", "100", "5")
     review(reviewer, "ward_a", "approve")
     locked = submit(clerk, "ward_a", "999", "5")
-    assert locked.status_code == 400 and "ロック" in locked.content.decode()
+    assert locked.status_code == 409 and "ロック" in locked.content.decode()
     assert review(reviewer, "ward_a", "reopen").status_code == 400, "reopening needs a reason"
     assert review(reviewer, "ward_a", "reopen", "件数の集計漏れ").status_code == 302
     assert state("ward_a") == "returned"

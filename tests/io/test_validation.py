@@ -50,22 +50,22 @@ def test_every_problem_is_collected_before_failing(broken: Path) -> None:
     assert "'latest' is not a valid time_aggregation" in rendered and "allowed: sum, last, average" in rendered
     value_problem = next(p for p in found if p.file == "observations.csv")
     assert value_problem.line == line_of(broken / "observations.csv", "9OO") and value_problem.where == "value"
-    unit_problem = next(p for p in found if "points" in p.message_en)
+    unit_problem = next(p for p in found if "points" in p.en)
     assert unit_problem.file == "indicators.yaml" and unit_problem.where == "share_points.unit"
-    assert all(p.message_ja for p in found)
+    assert all(p.ja for p in found)
 
 
 def test_yaml_syntax_error_names_the_line(broken: Path) -> None:
     replace(broken / "targets.yaml", "  direction: higher\n", "  direction: [higher\n")
     (problem,) = problems_of(broken)
-    assert problem.file == "targets.yaml" and problem.line is not None and "YAML" in problem.message_en
+    assert problem.file == "targets.yaml" and problem.line is not None and "YAML" in problem.en
 
 
 def test_unknown_field_is_named_with_the_allowed_ones(broken: Path) -> None:
     replace(broken / "series.yaml", "  unit: 時間\n", "  unit: 時間\n  units: 時間\n")
     (problem,) = problems_of(broken)
     assert problem.where == "hours.units" and problem.line == line_of(broken / "series.yaml", "units:")
-    assert "unknown field 'units'" in problem.message_en and "time_aggregation" in problem.hint_en
+    assert "unknown field 'units'" in problem.en and "time_aggregation" in problem.hint_en
 
 
 def test_cycle_between_indicators(broken: Path) -> None:
@@ -73,7 +73,7 @@ def test_cycle_between_indicators(broken: Path) -> None:
         broken / "indicators.yaml", "  parts:\n  - online\n  - counter\n", "  parts:\n  - online\n  - online_share\n"
     )
     found = problems_of(broken)
-    assert any("cycle" in p.message_en and "online_share" in p.message_en for p in found)
+    assert any("cycle" in p.en and "online_share" in p.en for p in found)
 
 
 def test_observation_rows(broken: Path) -> None:
@@ -111,7 +111,7 @@ def test_cp932_and_bom_csv_are_read(broken: Path) -> None:
 def test_missing_file(broken: Path) -> None:
     (broken / "teams.yaml").unlink()
     found = problems_of(broken)
-    assert any(p.file == "teams.yaml" and "missing" in p.message_en for p in found)
+    assert any(p.file == "teams.yaml" and "missing" in p.en for p in found)
 
 
 def test_reported_by_names_kinds_or_units(broken: Path) -> None:
@@ -121,7 +121,7 @@ def test_reported_by_names_kinds_or_units(broken: Path) -> None:
         "- code: online\n  name: 電子申請件数\n  reported_by: [ward, wrad]\n  range: {min: 10, max: 1}\n",
     )
     found = problems_of(broken)
-    places = {(p.where, p.message_en) for p in found}
+    places = {(p.where, p.en) for p in found}
     assert ("online.reported_by", "'wrad' is neither an org unit kind nor an org unit") in places
     assert any(p.where == "online.range" and p.line == line_of(broken / "series.yaml", "range:") for p in found)
 
@@ -134,5 +134,5 @@ def test_a_parent_of_reporting_units_has_no_value_of_its_own(broken: Path) -> No
     city_rows = [n for n, line in enumerate(lines, 1) if line.startswith("online,city,") and ",actual," in line]
     own = [p for p in found if p.where == "org_unit" and p.file == "observations.csv"]
     assert city_rows and sorted(p.line or 0 for p in own) == city_rows
-    assert own[0].message_en == "city has its own value and 2 units that roll up to it"
-    assert "テスト市に自身の値があります" in own[0].message_ja
+    assert own[0].en == "city has its own value and 2 units that roll up to it"
+    assert "テスト市に自身の値があります" in own[0].ja

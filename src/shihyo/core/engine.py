@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
+from typing import assert_never
 
 import polars as pl
 
@@ -484,7 +485,8 @@ def _tree_expr(node: expr_lang.Node, columns: dict[str, str]) -> pl.Expr:
             # like the exact evaluator (expression.evaluate): a missing argument makes the result missing
             chosen = pl.min_horizontal(*parts) if function == "min" else pl.max_horizontal(*parts)
             return pl.when(pl.any_horizontal([p.is_null() for p in parts])).then(None).otherwise(chosen)
-    raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
+        case _:
+            assert_never(node)
 
 
 def _safe_div(a: pl.Expr, b: pl.Expr) -> pl.Expr:
@@ -539,7 +541,8 @@ def _compute(indicator: Indicator, frames: Frames) -> pl.DataFrame:
             codes = list(expr_lang.references(tree))
             j = _join(frames, codes)
             return _finish(j, _tree_expr(tree, {c: f"v{i}" for i, c in enumerate(codes)}))
-    raise AssertionError(f"unknown formula {formula!r}")  # pragma: no cover
+        case _:
+            assert_never(formula)
 
 
 KIND_ENUM = pl.Enum(["actual", "estimate", "plan"])

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import assert_never
 
 from shihyo.core import expression as expr_lang
 from shihyo.core.periods import Period
@@ -206,7 +207,8 @@ def operands(formula: Formula) -> tuple[str, ...]:
             return (total, headcount)
         case Expression(_, tree):
             return expr_lang.references(tree)
-    raise AssertionError(f"unknown formula {formula!r}")  # pragma: no cover
+        case _:
+            assert_never(formula)
 
 
 @dataclass(frozen=True)
@@ -290,4 +292,5 @@ def describe(formula: Formula, names: Mapping[str, str], lang: str = "ja") -> st
             return f"{n(of)} × {factor}{tail}"
         case Expression(text, _):
             return text
-    raise AssertionError(f"unknown formula {formula!r}")  # pragma: no cover
+        case _:
+            assert_never(formula)

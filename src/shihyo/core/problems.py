@@ -21,14 +21,6 @@ class Problem:
     hint_ja: str = ""
     hint_en: str = ""
 
-    @property
-    def message_ja(self) -> str:
-        return self.ja
-
-    @property
-    def message_en(self) -> str:
-        return self.en
-
     def message(self, lang: str = "ja") -> str:
         return self.ja if lang == "ja" else self.en
 
@@ -54,14 +46,6 @@ class UserError(Exception):
         super().__init__(en)
         self.ja = ja
         self.en = en
-
-    @property
-    def message_ja(self) -> str:
-        return self.ja
-
-    @property
-    def message_en(self) -> str:
-        return self.en
 
     def render(self, lang: str = "ja") -> str:
         return self.ja if lang == "ja" else self.en

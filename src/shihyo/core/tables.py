@@ -13,6 +13,7 @@ import polars as pl
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import format_value
 from shihyo.core.indicators import IndicatorKind
+from shihyo.core.labels import label
 from shihyo.core.numbers import to_decimal
 from shihyo.core.periods import parse_period
 from shihyo.core.reconcile import Reconciliation, show, show_like
@@ -76,11 +77,10 @@ def indicator_rows(
 def reconciliation_rows(
     found: Sequence[Reconciliation], result: EvaluationResult, lang: str = "ja"
 ) -> list[dict[str, Any]]:
-    labels = {"agrees": "一致", "differs": "不一致", "not_computable": "再計算不可"} if lang == "ja" else {}
     style = result.programme.wareki_style
     return [
         {
-            "verdict": labels.get(r.verdict.value, r.verdict.value),
+            "verdict": label(r.verdict, lang) if lang == "ja" else r.verdict.value,
             "code": r.code,
             "name": r.name,
             "org_unit": r.org_unit,
@@ -101,7 +101,6 @@ def target_rows(
 ) -> list[dict[str, Any]]:
     names = _names(result, lang)
     style = result.programme.wareki_style
-    status_ja = {"achieved": "達成", "on_track": "順調", "behind": "遅れ", "no_target": "目標なし"}
     rows = []
     for e in evaluations:
         name, unit, decimals = names.get(e.indicator, (e.indicator, "", 1))
@@ -116,7 +115,7 @@ def target_rows(
                 "value": format_value(e.value, unit, decimals, lang),
                 "target_period": e.compared_period.label(style, lang),
                 "target": format_value(e.compared_with, unit, decimals, lang),
-                "status": status_ja[e.status.value] if lang == "ja" else e.status.value,
+                "status": label(e.status, lang) if lang == "ja" else e.status.value,
                 "margin": format_value(e.margin, margin_unit, decimals, lang, signed=True),
                 "years_ahead": e.years_ahead,
                 "final_target": " ".join(

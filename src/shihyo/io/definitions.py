@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from shihyo.core import expression as expr_lang
 from shihyo.core.indicators import (
@@ -346,7 +346,8 @@ def parse_formula(f: Fields, kind: IndicatorKind) -> Formula | None:
                     "use + - * / ( ), numbers, codes, abs, min, max",
                 )
                 return None
-    raise AssertionError(kind)  # pragma: no cover
+        case _:
+            assert_never(kind)
 
 
 def parse_indicator(f: Fields) -> Indicator | None:

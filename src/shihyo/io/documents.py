@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from shihyo.core.indicators import (
     Base,
@@ -183,7 +183,8 @@ def formula_fields(f: Formula) -> dict[str, Any]:
             return doc if divisor == 1 else {**doc, "divisor": _number(divisor)}
         case Expression(text, _):
             return {"expr": text}
-    raise AssertionError(f"unknown formula {f!r}")  # pragma: no cover
+        case _:
+            assert_never(f)
 
 
 def indicator_document(i: Indicator) -> dict[str, Any]:

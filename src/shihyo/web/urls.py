@@ -11,3 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("shihyo.web.collection.urls")),
     path("", include("shihyo.web.dashboard.urls")),
 ]
+
+handler403 = "shihyo.web.errors.permission_denied"
+handler404 = "shihyo.web.errors.page_not_found"
+handler500 = "shihyo.web.errors.server_error"

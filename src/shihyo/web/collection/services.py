@@ -33,6 +33,8 @@ from shihyo.core.collection import (
     previous_period,
     submitting_units,
 )
+from shihyo.core.inputs import THRESHOLD_PERCENT, InvalidInput, parse_period_input
+from shihyo.core.labels import LABELS
 from shihyo.core.model import Programme
 from shihyo.core.periods import Period, PeriodParseError, parse_period
 from shihyo.core.problems import Problem, UserError, ValidationFailed
@@ -44,13 +46,6 @@ from shihyo.web.collection import models, notices
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 RESERVED = frozenset({"history", "new", "outbox"})  # words used in the collection URLs
-STATE_LABELS = {
-    State.NOT_SUBMITTED: ("未提出", "Not submitted"),
-    State.DRAFT: ("入力中", "Draft saved"),
-    State.SUBMITTED: ("提出済", "Submitted"),
-    State.RETURNED: ("差戻し", "Returned"),
-    State.APPROVED: ("承認済", "Approved"),
-}
 
 
 LATE = (State.NOT_SUBMITTED, State.DRAFT, State.RETURNED)  # states that are overdue after the due date
@@ -156,9 +151,9 @@ def open_round(
     parsed = []
     for text in periods:
         try:
-            parsed.append(parse_period(text))
-        except PeriodParseError as exc:
-            problems.append(_field_problem("periods", exc.message_ja, exc.message_en))
+            parsed.append(parse_period_input(text, "periods"))
+        except InvalidInput as exc:
+            problems.append(exc.problem)
     if not periods:
         problems.append(_field_problem("periods", "期間がありません", "no period given", "例: R4上期", "e.g. R4上期"))
     for item in series:
@@ -169,12 +164,13 @@ def open_round(
             problems.append(
                 _field_problem("org_units", f"所属「{item}」はありません", f"there is no org unit '{item}'")
             )
-    if outlier_threshold is not None and outlier_threshold <= 0:
+    highest = THRESHOLD_PERCENT[1] / 100
+    if outlier_threshold is not None and not (outlier_threshold.is_finite() and 0 < outlier_threshold <= highest):
         problems.append(
             _field_problem(
                 "outlier_threshold",
-                "しきい値は正の数です",
-                "the threshold must be positive",
+                f"しきい値は 0 より大きく {highest} 以下の数です",
+                f"the threshold must be above 0 and at most {highest}",
                 "例: 0.5（50％）",
                 "e.g. 0.5 (50 %)",
             )
@@ -381,7 +377,7 @@ def _lock(round_: models.Round, org_unit: str, base_version: int | None, action:
         raise _conflict(base_version, submission.version)
     state = State(submission.state)
     if state not in ALLOWED_FROM[action]:
-        ja, en = STATE_LABELS[state]
+        ja, en = LABELS[state]
         if state is State.APPROVED:
             raise NotAllowed(
                 ja="承認済みの数値はロックされています。変更するには承認者が理由を付けて差し戻し（再開）してください",

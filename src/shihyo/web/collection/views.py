@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -23,11 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shihyo.core import clock
 from shihyo.core.collection import Action, Change, EntryInput, Role, State, change_of, is_percentage
 from shihyo.core.numbers import NumberParseError, parse_japanese_number
-from shihyo.core.periods import PeriodParseError, parse_period
 from shihyo.core.problems import Problem, UserError, ValidationFailed
 from shihyo.io import submissions as files
+from shihyo.web import errors
 from shihyo.web.catalogue.evaluation import definitions_of
-from shihyo.web.collection import accounts, models, notices, permissions, services
+from shihyo.web.collection import accounts, forms, models, notices, permissions, services
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
 View = Callable[..., HttpResponse]
@@ -75,25 +74,13 @@ def logout_page(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard:overview")
 
 
-def _error(request: HttpRequest, error: UserError, status: int = 400) -> HttpResponse:
-    problems = error.problems if isinstance(error, ValidationFailed) else ()
-    return render(
-        request,
-        "collection/error.html",
-        {"title": _("Cannot do that"), "message": error.render(lang()), "problems": problems},
-        status=status,
-    )
-
-
 def forbidden(request: HttpRequest, reason: str) -> HttpResponse:
     """403 as a page in the user's language, saying why."""
-    return render(
-        request, "collection/error.html", {"title": _("Not permitted"), "message": reason, "problems": ()}, status=403
-    )
+    return errors.forbidden_response(request, reason)
 
 
 def member_view(view: View) -> View:
-    """Signed-in users with a role only; user errors become readable pages."""
+    """Signed-in users with a role only (user errors become readable pages in `shihyo.web.errors`)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -101,12 +88,7 @@ def member_view(view: View) -> View:
             return redirect(f"{reverse('collection:login')}?next={request.path}")
         if not permissions.can_use_collection(request.user):
             return forbidden(request, _("Your account has no role yet: ask the programme office."))
-        try:
-            return view(request, *args, **kwargs)
-        except services.Conflict as exc:
-            return _error(request, exc, 409)
-        except UserError as exc:
-            return _error(request, exc)
+        return view(request, *args, **kwargs)
 
     return wrapped
 
@@ -126,53 +108,9 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
         {
             "title": _("Collection rounds"),
             "rounds": [(r, progress[r.pk]) for r in rounds],
-            "labels": services.STATE_LABELS,
             "can_open": permissions.can_open_rounds(request.user),
         },
     )
-
-
-def _parse_due(text: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(
-            [
-                Problem(
-                    "",
-                    None,
-                    "due",
-                    ja=f"期限「{text}」を日付として読めません",
-                    en=f"cannot read the due date '{text}'",
-                    hint_ja="例: 2022-10-31",
-                    hint_en="e.g. 2022-10-31",
-                )
-            ]
-        ) from None
-
-
-def _parse_threshold(text: str) -> Decimal | None:
-    if not text.strip():
-        return None
-    try:
-        return Decimal(text.strip()) / 100
-    except InvalidOperation:
-        raise ValidationFailed(
-            [
-                Problem(
-                    "",
-                    None,
-                    "outlier_threshold",
-                    ja=f"「{text}」は数ではありません",
-                    en=f"'{text}' is not a number",
-                    hint_ja="例: 50",
-                    hint_en="e.g. 50",
-                )
-            ]
-        ) from None
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,18 +122,21 @@ def new_round_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"title": _("Open a collection round"), "programme": programme, "form": request.POST}
     if request.method == "POST":
         try:
+            data = forms.NewRoundForm(request.POST).parsed()
             round_ = services.open_round(
                 programme.code,
-                code=request.POST.get("code", "").strip(),
-                name=request.POST.get("name", ""),
-                periods=[p.strip() for p in request.POST.get("periods", "").replace("、", ",").split(",") if p.strip()],
-                series=request.POST.getlist("series"),
-                org_units=request.POST.getlist("org_units"),
-                due=_parse_due(request.POST.get("due", "")),
-                outlier_threshold=_parse_threshold(request.POST.get("outlier_threshold", "")),
+                code=data["code"],
+                name=data["name"],
+                periods=[p.key for p in data["periods"]],
+                series=data["series"],
+                org_units=data["org_units"],
+                due=data["due"],
+                outlier_threshold=data["outlier_threshold"],
                 by=request.user.get_username(),
             )
         except ValidationFailed as exc:
+            if errors.wants_json(request):
+                raise
             context["problems"] = exc.problems
             return render(request, "collection/new_round.html", context, status=400)
         messages.success(request, _("The round is open."))
@@ -217,7 +158,6 @@ def round_page(request: HttpRequest, programme: str, code: str) -> HttpResponse:
             "round": round_,
             "lines": lines,
             "overdue": [line for line in lines if line.overdue],
-            "labels": services.STATE_LABELS,
             "can_open": permissions.can_open_rounds(request.user),
         },
     )
@@ -274,22 +214,8 @@ def _form_inputs(request: HttpRequest, round_: models.Round) -> list[EntryInput]
 
 def _base_version(request: HttpRequest) -> int:
     """The version of the figures the user's page showed: every write needs it, so no update is lost."""
-    text = request.POST.get("version", "")
-    if text.isascii() and text.isdigit() and len(text) < 19:
-        return int(text)
-    raise ValidationFailed(
-        [
-            Problem(
-                "",
-                None,
-                "version",
-                ja="どの版の数値を元にした操作か分かりません",
-                en="the request does not say which version of the figures it started from",
-                hint_ja="画面を再読み込みしてから、もう一度操作してください",
-                hint_en="reload the page and try again",
-            )
-        ]
-    )
+    version: int = forms.VersionForm(request.POST).parsed()["version"]
+    return version
 
 
 @require_http_methods(["GET", "POST"])
@@ -315,6 +241,8 @@ def submission_page(request: HttpRequest, round_: models.Round, org_unit: str) -
                 draft=draft,
             )
         except ValidationFailed as exc:
+            if errors.wants_json(request):
+                raise
             problems, status, posted = exc.problems, 400, {key: str(value) for key, value in request.POST.items()}
         else:
             done = _("Draft saved: %(n)d value(s) changed.") if draft else _("Submitted: %(n)d value(s) changed.")
@@ -354,7 +282,6 @@ def submission_page(request: HttpRequest, round_: models.Round, org_unit: str) -
             "can_write": can_write and submission.state != "approved",
             "can_review": permissions.can_review(request.user),
             "events": services.events(round_, org_unit),
-            "labels": services.STATE_LABELS,
             "submission_state": State(submission.state),
             "empty_count": sum(1 for r in rows if r["empty"]),
         },
@@ -443,17 +370,13 @@ def template_download(request: HttpRequest, round_: models.Round, org_unit: str,
 def review_page(request: HttpRequest, round_: models.Round, org_unit: str) -> HttpResponse:
     if not permissions.can_review(request.user):
         return forbidden(request, _("Only reviewers and the programme office approve or return figures."))
+    data = forms.ReviewForm(request.POST).parsed()
     try:
-        action = Action(request.POST.get("action", ""))
+        action = Action(data["action"])
     except ValueError:
         raise Http404("action") from None
     services.review(
-        round_,
-        org_unit,
-        action,
-        comment=request.POST.get("comment", ""),
-        base_version=_base_version(request),
-        by=request.user.get_username(),
+        round_, org_unit, action, comment=data["comment"], base_version=data["version"], by=request.user.get_username()
     )
     done = {Action.APPROVE: _("Approved."), Action.RETURN: _("Returned."), Action.REOPEN: _("Reopened.")}
     messages.success(request, done.get(action, ""))
@@ -464,11 +387,8 @@ def review_page(request: HttpRequest, round_: models.Round, org_unit: str) -> Ht
 @member_view
 def history_page(request: HttpRequest, programme: str) -> HttpResponse:
     prog = definitions_of(programme)
-    code, org_unit = request.GET.get("code", ""), request.GET.get("org_unit", "")
-    try:
-        period = parse_period(request.GET.get("period", ""))
-    except PeriodParseError as exc:
-        raise UserError(ja=exc.message_ja, en=exc.message_en) from None
+    query = forms.HistoryQuery(request.GET).parsed()
+    code, org_unit, period = query["code"], query["org_unit"], query["period"]
     if code not in prog.series_by_code() and code not in prog.indicator_by_code():
         raise Http404(code)
     if not permissions.can_read_unit(request.user, prog, org_unit):
@@ -501,19 +421,13 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
     issued: tuple[str, str] | None = None
     me = request.user.get_username()
     if request.method == "POST":
-        username = request.POST.get("username", "").strip()
-        action = request.POST.get("action", "")
+        data = forms.AccountForm(request.POST).parsed()
+        username, action = data["username"], data["action"]
         if action == "save":
             exists = get_user_model().objects.filter(username=username).exists()
-            password = secrets.token_urlsafe(12) if request.POST.get("new_password") or not exists else None
+            password = secrets.token_urlsafe(12) if data["new_password"] or not exists else None
             accounts.save_account(
-                username,
-                request.POST.get("role", ""),
-                request.POST.getlist("org_units"),
-                password,
-                programme.code,
-                by=me,
-                email=request.POST.get("email") if "email" in request.POST else None,
+                username, data["role"], data["org_units"], password, programme.code, by=me, email=data["email"] or None
             )
             issued = (username, password) if password else None
             messages.success(request, _("Saved the account %(name)s.") % {"name": username})

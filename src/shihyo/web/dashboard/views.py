@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,46 +13,17 @@ from django.views.decorators.http import require_GET
 from shihyo.core.charts import build_chart, chart_table, vega_lite
 from shihyo.core.indicators import Indicator, describe
 from shihyo.core.overview import AreaCards, card, main_org_unit, overview
-from shihyo.core.periods import Period, PeriodParseError, parse_period
+from shihyo.core.periods import Period
 from shihyo.core.problems import UserError
 from shihyo.core.reconcile import Verdict
 from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
-from shihyo.web.catalogue.repository import NothingLoaded
 from shihyo.web.dashboard import downloads, pages
+from shihyo.web.dashboard.forms import DashboardQuery
 from shihyo.web.dashboard.templatetags.shihyo import lang
-
-TZ = ZoneInfo("Asia/Tokyo")
 
 
 class BadRequest(UserError):
     """A query parameter the dashboard cannot use."""
-
-
-def _as_of(request: HttpRequest) -> datetime | None:
-    text = request.GET.get("as_of", "").strip()
-    if not text:
-        return None
-    try:
-        day = datetime.fromisoformat(text).date()
-    except ValueError:
-        raise BadRequest(
-            ja=f"基準日「{text}」を日付として読めません（例: 2022-07-01）",
-            en=f"as_of '{text}' is not a date (YYYY-MM-DD)",
-        ) from None
-    return datetime.combine(day, time.max, tzinfo=TZ)
-
-
-def _period(request: HttpRequest, state: ProgrammeState) -> Period | None:
-    text = request.GET.get("period", "").strip()
-    if not text:
-        return state.result.programme.report_period
-    try:
-        period = parse_period(text)
-    except PeriodParseError as exc:
-        raise BadRequest(ja=exc.message_ja, en=exc.message_en) from None
-    if period not in pages.available_periods(state):
-        raise BadRequest(ja=f"{text} の数値はありません", en=f"there are no figures for {text}")
-    return period
 
 
 def _unit(request: HttpRequest, state: ProgrammeState) -> str:
@@ -69,9 +38,14 @@ def _unit(request: HttpRequest, state: ProgrammeState) -> str:
 
 
 def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
-    as_of = _as_of(request)
-    state = evaluate_programme(request.GET.get("programme") or None, as_of)
-    period = _period(request, state)
+    query = DashboardQuery(request.GET).parsed()
+    state = evaluate_programme(query["programme"] or None, query["as_of"])
+    period: Period | None = query["period"] or state.result.programme.report_period
+    if query["period"] and period not in pages.available_periods(state):
+        asked = query["period"]
+        raise BadRequest(
+            ja=f"{asked.label()} の数値はありません", en=f"there are no figures for {asked.label(lang='en')}"
+        )
     unit = _unit(request, state)
     context = {
         "programme": state.result.programme,
@@ -90,28 +64,7 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
     return state, context
 
 
-def error_page(request: HttpRequest, error: UserError, status: int) -> HttpResponse:
-    return render(request, "dashboard/error.html", {"message": error.render(lang())}, status=status)
-
-
-def _guard(view: Any) -> Any:
-    """Turn user errors into a readable page: 400 for bad parameters, 503 before anything is loaded."""
-
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            response: HttpResponse = view(request, *args, **kwargs)
-        except NothingLoaded as exc:
-            return error_page(request, exc, 503)
-        except UserError as exc:
-            return error_page(request, exc, 400)
-        return response
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return require_GET(wrapped)
-
-
-@_guard
+@require_GET
 def overview_page(request: HttpRequest) -> HttpResponse:
     state, context = _common(request)
 
@@ -123,7 +76,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/overview.html", context)
 
 
-@_guard
+@require_GET
 def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     state, context = _common(request)
     programme = state.result.programme
@@ -156,7 +109,7 @@ def _unit_rows(state: ProgrammeState, indicator: Indicator, unit: str, period: P
     return pages.unit_rows(state, indicator, unit, latest.period) if latest else []
 
 
-@_guard
+@require_GET
 def roadmap_page(request: HttpRequest) -> HttpResponse:
     state, context = _common(request)
     context.update(
@@ -167,14 +120,14 @@ def roadmap_page(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/roadmap.html", context)
 
 
-@_guard
+@require_GET
 def organisation_page(request: HttpRequest) -> HttpResponse:
     state, context = _common(request)
     context.update(title=_("Organisation"), tree=pages.org_tree(state.result.programme))
     return render(request, "dashboard/organisation.html", context)
 
 
-@_guard
+@require_GET
 def summary_page(request: HttpRequest) -> HttpResponse:
     state, context = _common(request)
     years = pages.summary_years(state)
@@ -182,7 +135,7 @@ def summary_page(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/summary.html", context)
 
 
-@_guard
+@require_GET
 def indicator_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     state, _context = _common(request)
     indicator = state.result.programme.indicator_by_code().get(code)
@@ -198,7 +151,7 @@ REPORT_TYPES = {
 }
 
 
-@_guard
+@require_GET
 def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The annual report of the selected period and data date, written on request."""
     if fmt not in REPORT_TYPES:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import gettext as _
 
-from shihyo.core.collection import Change, State
+from shihyo.core.collection import Action, Change, Role, State
+from shihyo.core.labels import label_of
 from shihyo.core.numbers import round_half_up
 from shihyo.core.problems import Problem
 from shihyo.web.dashboard.templatetags.shihyo import lang
@@ -16,38 +16,30 @@ register = template.Library()
 
 
 @register.simple_tag
-def state_label(state: str, labels: dict[State, tuple[str, str]]) -> str:
-    ja, en = labels[State(state)]
-    return ja if lang() == "ja" else en
+def state_label(state: str) -> str:
+    return label_of(State, state, lang())
 
 
 @register.simple_tag
 def action_label(action: str) -> str:
-    labels = {
-        "save": _("draft saved"),
-        "submit": _("submitted"),
-        "return": _("returned"),
-        "approve": _("approved"),
-        "reopen": _("reopened"),
-    }
-    return labels.get(action, action)
+    return label_of(Action, action, lang())
 
 
 @register.simple_tag
 def role_label(role: str) -> str:
-    labels = {
-        "admin": _("programme office (admin)"),
-        "reviewer": _("reviewer"),
-        "submitter": _("submitter"),
-        "viewer": _("viewer"),
-    }
-    return labels.get(role, role or "—")
+    return label_of(Role, role, lang(), default=role or "—")
+
+
+@register.simple_tag
+def problem_line(problem: Problem) -> str:
+    """Place, what is wrong and how to fix it, as one line."""
+    return problem.render(lang())
 
 
 @register.simple_tag
 def problem_text(problem: Problem) -> str:
     """What is wrong and how to fix it, without the place (shown beside it)."""
-    message, hint = (problem.message_ja, problem.hint_ja) if lang() == "ja" else (problem.message_en, problem.hint_en)
+    message, hint = problem.message(lang()), problem.hint(lang())
     return f"{message} — {hint}" if hint else message
 
 

@@ -11,12 +11,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from shihyo.core import labels
 from shihyo.core.completeness import Completeness, describe
 from shihyo.core.formatting import format_value
 from shihyo.core.indicators import Indicator
-from shihyo.core.model import OrgUnit, Programme
+from shihyo.core.model import OrgUnit, OrgUnitKind, Programme, TeamKind
 from shihyo.core.overview import Change, Point
 from shihyo.core.periods import Period
+from shihyo.core.targets import Status
 
 register = template.Library()
 
@@ -87,17 +89,12 @@ def indicator_name(indicator: Indicator) -> str:
 
 @register.filter
 def kind_label(kind: str) -> str:
-    return {"actual": _("actual"), "estimate": _("estimate"), "plan": _("plan"), "target": _("target")}.get(kind, kind)
+    return labels.kind_label(kind, lang())
 
 
 @register.filter
 def status_label(status: str) -> str:
-    return {
-        "achieved": _("Achieved"),
-        "on_track": _("On track"),
-        "behind": _("Behind"),
-        "no_target": _("No target"),
-    }.get(str(status), str(status))
+    return labels.label_of(Status, str(status), lang())
 
 
 @register.simple_tag
@@ -156,16 +153,9 @@ def unit_name(unit: OrgUnit) -> str:
 
 @register.filter
 def unit_kind(kind: str) -> str:
-    return {
-        "city": _("city"),
-        "bureau": _("bureau"),
-        "ward": _("ward"),
-        "department": _("department"),
-        "office": _("office"),
-        "benchmark": _("benchmark"),
-    }.get(str(kind), str(kind))
+    return labels.label_of(OrgUnitKind, str(kind), lang())
 
 
 @register.filter
 def team_kind(kind: str) -> str:
-    return {"team": _("reform team"), "pt": _("project team"), "advisor": _("adviser")}.get(str(kind), str(kind))
+    return labels.label_of(TeamKind, str(kind), lang())
