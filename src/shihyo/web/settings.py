@@ -17,6 +17,8 @@ HOME = Path(os.environ.get("SHIHYO_HOME", "var")).resolve()
 SECRET_KEY = os.environ.get("SHIHYO_SECRET_KEY", "shihyo-development-only-not-secret")
 DEBUG = os.environ.get("SHIHYO_DEBUG", "") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("SHIHYO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# the programme the dashboard shows when the address names none (unset: the programme loaded first)
+SHIHYO_DEFAULT_PROGRAMME = os.environ.get("SHIHYO_DEFAULT_PROGRAMME", "")
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",

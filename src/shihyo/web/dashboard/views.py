@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from shihyo.core.periods import Period, PeriodParseError, parse_period
 from shihyo.core.problems import UserError
 from shihyo.core.reconcile import Verdict
 from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
-from shihyo.web.catalogue.repository import NothingLoaded
+from shihyo.web.catalogue.repository import NothingLoaded, resolve_programme
 from shihyo.web.dashboard import downloads, pages
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
@@ -68,9 +69,15 @@ def _unit(request: HttpRequest, state: ProgrammeState) -> str:
     return text
 
 
+def _programme(request: HttpRequest) -> str:
+    """The programme asked for, else the default one (SHIHYO_DEFAULT_PROGRAMME, else the one loaded first)."""
+    default = getattr(settings, "SHIHYO_DEFAULT_PROGRAMME", "") or None
+    return resolve_programme(request.GET.get("programme", "").strip() or None, default=default, several_ok=True)
+
+
 def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
     as_of = _as_of(request)
-    state = evaluate_programme(request.GET.get("programme") or None, as_of)
+    state = evaluate_programme(_programme(request), as_of)
     period = _period(request, state)
     unit = _unit(request, state)
     context = {
@@ -80,7 +87,8 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
         "periods": pages.available_periods(state),
         "as_of": request.GET.get("as_of", ""),
         "lang": lang(),
-        "query": pages.query_string(request.GET),
+        "query": pages.query_string(request.GET, state.code),
+        "programmes": pages.programme_choices(state, period, request.GET, lang()),
         "unit": unit,
         "units": pages.unit_choices(state),
         # what a cached page fragment depends on: the data version, the moment, the period, unit and language
