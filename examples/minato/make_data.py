@@ -1,6 +1,6 @@
 """Write observations.csv of the fictional みなと市 (a designated city) from a fixed seed.
 
-Run from anywhere: `python examples/minato/make_data.py`. The CSV it writes is the committed raw input;
+Run from anywhere: `python examples/minato/make_data.py` (or `--out FILE` to write elsewhere). The CSV it writes is the committed raw input;
 this script only says how it was made. Every figure is invented: 7 wards report their window figures,
 8 departments their staff, overtime and paper, the public relations office the website's page views,
 each half-year from FY2019H1 to FY2023H2. FY2024H1 is left without figures: the demo round collects it.
@@ -13,6 +13,7 @@ Standard library only, so the script runs without shihyo installed.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import random
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -146,12 +147,14 @@ def published_rows(rows: list[Row]) -> list[Row]:
     ]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("observations.csv"))
+    path = parser.parse_args(argv).out
     rng = random.Random(SEED)
     rows = ward_rows(rng) + department_rows(rng) + pageview_rows(rng)
     rows += published_rows(rows)
     rows.sort(key=lambda r: (r[0], r[1], r[2], r[3], r[6]))  # the order `shihyo export` writes
-    path = Path(__file__).with_name("observations.csv")
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(("code", "org_unit", "period", "kind", "value", "note", "source", "method"))
