@@ -435,3 +435,22 @@ def test_a_change_rate_below_its_range_is_refused_with_its_place(
     sent = _submit(rounds["ward"], "kita", "kita_clerk", _kita_entry(rows, wait_change=Decimal("-120")), comment="x")
     assert sent.status_code == 400
     assert f"v-wait_change-{OPEN_HALF}" in _problems(sent)
+
+
+def test_with_two_programmes_loaded_the_cli_asks_which_one(shihyo_home: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(SHIHYO), *args], capture_output=True, text=True, timeout=180, check=False)
+
+    for directory in (ROOT / "examples" / "kobe", MINATO):
+        assert run("load", str(directory)).returncode == 0
+    for command in (["compute"], ["reconcile"], ["targets"], ["export", "--out", str(shihyo_home / "out")]):
+        done = run(*command, "--lang", "en")
+        assert done.returncode == 1, command
+        message = " ".join(done.stderr.split())  # rich wraps long lines
+        assert "several programmes are loaded (kobe, minato): choose one with --programme" in message, command
+    done = run("round", "status", "r6-h1")
+    assert done.returncode == 1
+    assert "複数のプログラムがあります（kobe,minato）。--programmeで指定してください" in "".join(done.stderr.split())
+    done = run("reconcile", "--programme", "minato", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert "overtime_per_capita" in done.stdout
