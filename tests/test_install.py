@@ -172,8 +172,10 @@ def served(installed: Installed) -> Iterator[str]:
     again = installed.shihyo("init")
     assert "database already up to date" in again.stdout and "office account(s): office" in again.stdout
     demo = installed.shihyo("demo", "--no-serve")
-    assert "opened r4" in demo.stdout and "higashinada (submitter): " in demo.stdout
-    assert sorted(p.suffix for p in (installed.home / "reports").iterdir()) == [".pdf", ".pptx", ".xlsx"]
+    assert "opened r4" in demo.stdout and "kobe-clerk (submitter): " in demo.stdout
+    assert "opened r6-h1" in demo.stdout and "kita (submitter): " in demo.stdout, "the second programme's round"
+    written = sorted(p.name for p in (installed.home / "reports").iterdir())
+    assert written == [f"{code}-report-ja.{fmt}" for code in ("kobe", "minato") for fmt in ("pdf", "pptx", "xlsx")]
     port = _free_port()
     server = subprocess.Popen(
         [str(installed.venv / BIN / "shihyo"), "serve", "--port", str(port)],

@@ -6,7 +6,7 @@ import getpass
 import logging.config
 import os
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +16,7 @@ import yaml
 import shihyo
 from shihyo import cli, operations
 from shihyo.cli import Format, Lang, LangOption, app, out
+from shihyo.core import clock
 from shihyo.core.problems import UserError
 from shihyo.web.logging import CommandLog, logging_config
 
@@ -62,10 +63,18 @@ def _every_command(
     ctx.call_on_close(finish)
 
 
-def _account(username: str, role: str, password: str, by: str, org_units: list[str] | None = None) -> None:
+def _account(
+    username: str,
+    role: str,
+    password: str,
+    by: str,
+    org_units: list[str] | None = None,
+    email: str | None = None,
+    programme: str | None = None,
+) -> None:
     from shihyo.web.collection.accounts import save_account
 
-    save_account(username, role, org_units or [], password, by=by)
+    save_account(username, role, org_units or [], password, programme, by=by, email=email)
 
 
 @app.command()
@@ -124,7 +133,10 @@ def _programme_code(folder: Path) -> str:
 
 
 def _demo_round(code: str, round_: dict[str, Any]) -> None:
+    """Open the demo round; `due_in_days` puts its due date that many days after today."""
     due = round_.get("due")
+    if "due_in_days" in round_:
+        due = clock.today() + timedelta(days=int(round_["due_in_days"]))
     cli.round_open(
         str(round_["code"]),
         name=str(round_["name"]),
@@ -142,8 +154,10 @@ def _demo_round(code: str, round_: dict[str, Any]) -> None:
 def _demo_accounts(code: str, accounts: list[dict[str, Any]]) -> None:
     for account in accounts:
         password = operations.generated_password()
-        _account(account["username"], account["role"], password, "demo", list(account.get("org_units", [])))
-        out.print(f"  {account['username']} ({account['role']}): {password}", highlight=False)
+        units = list(account.get("org_units", []))
+        _account(account["username"], account["role"], password, "demo", units, account.get("email"), code)
+        can = f" — {account['can']}" if account.get("can") else ""
+        out.print(f"  {account['username']} ({account['role']}): {password}{can}", highlight=False)
 
 
 @app.command()

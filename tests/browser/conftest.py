@@ -1,8 +1,8 @@
 """Set-up for the browser tests.
 
-- `server`: a temporary SHIHYO_HOME with the bundled Kobe dataset loaded by the installed `shihyo load`,
-  served by `shihyo serve` (waitress, the real server) on a free loopback port. Yields the base URL and
-  stops the server afterwards.
+- `server`: a temporary SHIHYO_HOME with both bundled programmes (Kobe first, then みなと市) loaded by the
+  installed `shihyo load`, served by `shihyo serve` (waitress, the real server) on a free loopback port.
+  Yields the base URL and stops the server afterwards.
 - `chromium`: Debian's Chromium (/usr/bin/chromium) driven by Playwright's sync API. Skips with the reason
   when it is missing (and tests/conftest.py turns that skip into a failure when CI=true).
 - `web`: opens pages in Japanese or English at a given screen size and records what must not happen on any
@@ -49,6 +49,7 @@ from shihyo import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 KOBE = examples.path("kobe")
+MINATO = examples.path("minato")
 SHIHYO = Path(sys.executable).parent / "shihyo"
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless Chromium as root, with nothing that reaches outside this machine.
@@ -85,6 +86,8 @@ PAGES: dict[str, str] = {
     "roadmap": "/roadmap/",
     "organisation": "/organisation/",
     "summary": "/summary/",
+    "overview-minato": "/?programme=minato",  # the second programme, chosen in the address
+    "indicator-minato-overtime": "/indicators/overtime_per_capita/?programme=minato",
 }
 
 _used: list[Path] = []
@@ -133,21 +136,23 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[str]:
-    """The dashboard on the Kobe dataset, served by `shihyo serve` on 127.0.0.1; yields its base URL."""
+    """The dashboard on both bundled programmes (Kobe loaded first, so it is the default, then みなと市),
+    served by `shihyo serve` on 127.0.0.1; yields its base URL."""
     home = tmp_path_factory.mktemp("shihyo-home")
     env = {**os.environ, "SHIHYO_HOME": str(home)}
     for name in ("SHIHYO_DATABASE_URL", "SHIHYO_DEBUG"):
         env.pop(name, None)
-    loaded = subprocess.run(
-        [str(SHIHYO), "load", str(KOBE), "--by", "browser-tests", "--reason", "browser tests"],
-        env=env,
-        cwd=home,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert loaded.returncode == 0, f"shihyo load failed:\n{loaded.stdout}\n{loaded.stderr}"
+    for directory in (KOBE, MINATO):  # Kobe first: the pages without ?programme= show it
+        loaded = subprocess.run(
+            [str(SHIHYO), "load", str(directory), "--by", "browser-tests", "--reason", "browser tests"],
+            env=env,
+            cwd=home,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert loaded.returncode == 0, f"shihyo load {directory.name} failed:\n{loaded.stdout}\n{loaded.stderr}"
     with serving(home, env, artifacts / "server.log", "/") as url:
         yield url
 

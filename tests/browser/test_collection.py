@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,11 +110,28 @@ class Shihyo:
         return {str(row["org_unit"]).strip(): str(row["state"]) for row in rows}
 
 
+def wards_report_counter(folder: Path) -> Path:
+    """The mini programme with 窓口件数 (counter) reported by the wards: `reported_by: [ward]`, and the city's
+    own counter rows left out (its figure is the wards' roll-up)."""
+    target = folder / "mini"
+    shutil.copytree(MINI, target)
+    series = target / "series.yaml"
+    text = series.read_text(encoding="utf-8")
+    assert "- code: counter\n" in text
+    series.write_text(text.replace("- code: counter\n", "- code: counter\n  reported_by: [ward]\n"), encoding="utf-8")
+    rows = (target / "observations.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [row for row in rows if not row.startswith("counter,city,")]
+    (target / "observations.csv").write_text("".join(kept), encoding="utf-8")
+    return target
+
+
 @pytest.fixture(scope="module")
 def shihyo(tmp_path_factory: pytest.TempPathFactory) -> Shihyo:
-    """The mini programme loaded, the accounts created and the rounds opened, all through the CLI."""
+    """The mini programme (the wards report counter) loaded, the accounts created and the rounds opened, all
+    through the CLI."""
     command = Shihyo(tmp_path_factory.mktemp("shihyo-collection-home"))
-    command("load", str(MINI), "--by", "browser-tests", "--reason", "collection browser tests")
+    programme = wards_report_counter(tmp_path_factory.mktemp("programme"))
+    command("load", str(programme), "--by", "browser-tests", "--reason", "collection browser tests")
     for username, (role, units) in ACCOUNTS.items():
         unit_options = [option for unit in units for option in ("--org-unit", unit)]
         command("user", "add", username, "--role", role, *unit_options, "--password-stdin", stdin=PASSWORD + "\n")
@@ -204,24 +222,24 @@ def test_submitter_enters_and_submits(web: Web, shihyo: Shihyo) -> None:
     value, change = row.locator("input.value-input"), row.locator(".live-change")
     expect(change).to_have_text("")
     value.press_sequentially("20")
-    expect(change).to_have_text("▲87.5%")  # (20 − 160) ÷ 160, while the clerk is still typing
+    expect(change).to_have_text("▲87.5%（▲140）")  # (20 − 160) ÷ 160, while the clerk is still typing
     value.press_sequentially("0")
-    expect(change).to_have_text("+25.0%")
+    expect(change).to_have_text("+25.0%（+40）")
     value.fill("１２０")  # full-width digits, as a Japanese IME types them
-    expect(change).to_have_text("▲25.0%")
+    expect(change).to_have_text("▲25.0%（▲40）")
     value.fill("0.2千")
-    expect(change).to_have_text("+25.0%")
+    expect(change).to_have_text("+25.0%（+40）")
     value.fill("")
     expect(change).to_have_text("")
     value.fill("200")
-    expect(change).to_have_text("+25.0%")
+    expect(change).to_have_text("+25.0%（+40）")
 
     page.get_by_role("button", name="提出する").click()
     expect(page.locator("#state")).to_have_text("提出済")
     expect(page.locator(".notice--ok")).to_have_text("提出しました（変更 1 件）。")
     row = row_of(page, "counter-FY2022H1")
     expect(row.locator("input.value-input")).to_have_value("200")
-    expect(row.locator(".live-change")).to_have_text("+25.0%")  # now computed by the server: the same figure
+    expect(row.locator(".live-change")).to_have_text("+25.0%（+40）")  # now computed by the server: the same
     expect(page.locator("#events tbody tr")).to_have_count(1)
     expect(page.locator("#events tbody tr")).to_contain_text("ward_a_clerk")
 
@@ -246,7 +264,7 @@ def test_reviewer_approves_and_history_shows_it(web: Web, shihyo: Shihyo) -> Non
     row = row_of(clerk, "online-FY2022")
     expect(row.locator("[data-previous]")).to_contain_text("800")
     row.locator("input.value-input").press_sequentially("1,000")
-    expect(row.locator(".live-change")).to_have_text("+25.0%")
+    expect(row.locator(".live-change")).to_have_text("+25.0%（+200）")
     clerk.get_by_role("button", name="提出する").click()
     expect(clerk.locator("#state")).to_have_text("提出済")
 
@@ -286,9 +304,9 @@ def test_live_change_rounds_half_up(web: Web) -> None:
     page = sign_in(web, "ward_a_clerk", submission_path("r4-rounding", "ward_a"))
     row = row_of(page, "counter-FY2022H1")
     row.locator("input.value-input").fill("162")
-    expect(row.locator(".live-change")).to_have_text("+1.3%")
+    expect(row.locator(".live-change")).to_have_text("+1.3%（+2）")
     row.locator("input.value-input").fill("158")
-    expect(row.locator(".live-change")).to_have_text("▲1.3%")
+    expect(row.locator(".live-change")).to_have_text("▲1.3%（▲2）")
     web.assert_clean()
 
 
@@ -298,7 +316,7 @@ def test_saved_change_rounds_half_up(web: Web) -> None:
     row_of(page, "counter-FY2022H1").locator("input.value-input").fill("162")
     page.get_by_role("button", name="提出する").click()
     expect(page.locator(".notice--ok")).to_be_visible()
-    expect(row_of(page, "counter-FY2022H1").locator(".live-change")).to_have_text("+1.3%")
+    expect(row_of(page, "counter-FY2022H1").locator(".live-change")).to_have_text("+1.3%（+2）")
     web.assert_clean()
 
 
@@ -383,7 +401,7 @@ def test_axe(web: Web, name: str, lang: str) -> None:
     if name == "submission":
         row_of(page, "counter-FY2022H1").locator("input.value-input").fill("12.5")  # a count is whole
         with page.expect_response(lambda r: r.request.method == "POST" and r.status == 400):
-            page.locator("#entry-form button[type=submit]").click()
+            page.locator("#entry-form button[type=submit]:not([value=draft])").click()
         page.wait_for_load_state("load")
         expect(page.locator("#problems")).to_be_visible()
         expect(page.locator("#v-counter-FY2022H1")).to_have_attribute("aria-invalid", "true")
@@ -409,7 +427,7 @@ def test_submission_page_fits_the_screen(web: Web, tmp_path: Path, size: Viewpor
 
     row = row_of(page, "counter-FY2022H1")
     row.locator("input.value-input").fill("200")
-    expect(row.locator(".live-change")).to_have_text("+25.0%")
+    expect(row.locator(".live-change")).to_have_text("+25.0%（+40）")
     row.locator("textarea").fill("窓口の混雑が続いたため")  # scrolls the table to its last column on a phone
     page.screenshot(path=str(shots[1]), full_page=True)
     web.screenshot(page, f"collection-submission-ja-{label}-typing")

@@ -31,6 +31,8 @@ HEADINGS: dict[str, dict[str, str]] = {
     "roadmap": {"ja": "ロードマップ", "en": "Roadmap"},
     "organisation": {"ja": "推進体制", "en": "Organisation"},
     "summary": {"ja": "主要指標一覧表", "en": "Summary table of key indicators"},
+    "overview-minato": {"ja": "主要指標の概要", "en": "Key indicators at a glance"},
+    "indicator-minato-overtime": {"ja": "職員一人当たりの月平均超過勤務時間", "en": "Monthly overtime per employee"},
 }
 
 # The Vega marks each chart kind must draw (SVG groups `g.mark-<type>`), and how many y axes it has.
@@ -43,6 +45,7 @@ CHARTS: dict[str, tuple[tuple[str, ...], int]] = {
 }
 
 NAV_CURRENT = {"overview": "/", "summary": "/summary/", "roadmap": "/roadmap/", "organisation": "/organisation/"}
+KOBE = "programme=kobe"  # every dashboard link names its programme
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")
 
 # Elements wider than the screen outside the horizontally scrolling table containers.
@@ -166,7 +169,7 @@ def test_page_type(web: Web, name: str, lang: str) -> None:
         if name in NAV_CURRENT:
             current = page.locator("nav a[aria-current='page']")
             expect(current).to_have_count(1)
-            assert current.get_attribute("href") == NAV_CURRENT[name]
+            assert current.get_attribute("href") == f"{NAV_CURRENT[name]}?{KOBE}"
         if name in CHARTS:
             check_chart(page, name)
         if lang == "en":  # the interface itself is translated (data may be Japanese-only)
@@ -179,11 +182,11 @@ def test_page_type(web: Web, name: str, lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_overview_to_indicator_and_back(web: Web, lang: str) -> None:
     page = web.open("/", lang)
-    link = page.locator(".card__title a[href='/indicators/mnc_rate/']")
+    link = page.locator(f".card__title a[href='/indicators/mnc_rate/?{KOBE}']")
     name = link.inner_text().strip()
     assert name == HEADINGS["indicator-mnc_rate"][lang]
     link.click()
-    page.wait_for_url("**/indicators/mnc_rate/")
+    page.wait_for_url(f"**/indicators/mnc_rate/?{KOBE}")
     web.settle(page)
     expect(page.locator("h1")).to_have_text(name)
     check_chart(page, "indicator-mnc_rate")
@@ -193,9 +196,9 @@ def test_overview_to_indicator_and_back(web: Web, lang: str) -> None:
     expect(page.locator("h1")).to_contain_text(HEADINGS["overview"][lang])
 
     page.go_forward()
-    page.wait_for_url("**/indicators/mnc_rate/")
+    page.wait_for_url(f"**/indicators/mnc_rate/?{KOBE}")
     page.locator(".breadcrumb a").click()  # and back by the breadcrumb
-    page.wait_for_url(web.base + "/")
+    page.wait_for_url(f"{web.base}/?{KOBE}")
     expect(page.locator("h1")).to_contain_text(HEADINGS["overview"][lang])
     web.assert_clean()
 
@@ -218,7 +221,7 @@ def test_switch_period(web: Web, lang: str, label: str) -> None:
 
     # The period goes along to the indicator page: its latest figure and its year table agree.
     card.locator("a").click()
-    page.wait_for_url(re.compile(r".*/indicators/mnc_rate/\?period=FY2019"))
+    page.wait_for_url(re.compile(r".*/indicators/mnc_rate/\?programme=kobe&period=FY2019"))
     web.settle(page)
     expect(page.locator(".facts dd").first).to_contain_text("21.5%")
     row = page.locator("table.data tbody tr").filter(has=page.locator("th", has_text=label))
@@ -227,7 +230,7 @@ def test_switch_period(web: Web, lang: str, label: str) -> None:
 
     # …and to the other pages through the navigation.
     page.locator("nav a[href^='/summary/']").click()
-    page.wait_for_url(re.compile(r".*/summary/\?period=FY2019"))
+    page.wait_for_url(re.compile(r".*/summary/\?programme=kobe&period=FY2019"))
     expect(page.locator("#period")).to_have_value("FY2019")
     web.assert_clean()
 
@@ -248,13 +251,13 @@ def test_switch_language_and_back(web: Web) -> None:
     assert cookies.get("shihyo_language") == "en"
 
     page.locator("nav a[href^='/roadmap/']").click()  # the choice stays on the next page
-    page.wait_for_url(re.compile(r".*/roadmap/\?period=FY2019"))
+    page.wait_for_url(re.compile(r".*/roadmap/\?programme=kobe&period=FY2019"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("Roadmap")
 
     page.get_by_role("button", name="日本語").click()
     page.wait_for_function("document.documentElement.lang === 'ja'")
-    assert page.url == web.base + "/roadmap/?period=FY2019"
+    assert page.url == web.base + "/roadmap/?programme=kobe&period=FY2019"
     expect(page.locator("h1")).to_have_text("ロードマップ")
     expect(page.get_by_role("button", name="English")).to_be_visible()
     web.assert_clean()

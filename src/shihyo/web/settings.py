@@ -33,6 +33,8 @@ DEVELOPMENT_SECRET_KEY = "shihyo-development-only-not-secret"
 SECRET_KEY = os.environ.get("SHIHYO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 DEBUG = os.environ.get("SHIHYO_DEBUG", "") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("SHIHYO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# the programme the dashboard shows when the address names none (unset: the programme loaded first)
+SHIHYO_DEFAULT_PROGRAMME = os.environ.get("SHIHYO_DEFAULT_PROGRAMME", "")
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",

@@ -155,8 +155,13 @@ def programme_codes() -> list[str]:
     return list(models.Programme.objects.order_by("code").values_list("code", flat=True))
 
 
-def resolve_programme(code: str | None) -> str:
-    """The code given, or the only programme stored; a clear error otherwise."""
+def resolve_programme(code: str | None, *, default: str | None = None, several_ok: bool = False) -> str:
+    """The code given, or the only programme stored; a clear error otherwise.
+
+    With several programmes stored and no code given, the CLI must be told which one (an error naming the
+    codes). A page that can always show something passes `several_ok`: it gets `default` when that
+    programme is loaded, otherwise the programme loaded first.
+    """
     codes = programme_codes()
     if code:
         if code not in codes:
@@ -172,12 +177,17 @@ def resolve_programme(code: str | None) -> str:
             en="no programme is loaded yet: run `shihyo load <programme folder>` first "
             "(or `shihyo demo` for the examples)",
         )
-    if len(codes) > 1:
-        raise UserError(
-            ja=f"複数のプログラムがあります（{', '.join(codes)}）。--programme で指定してください",
-            en=f"several programmes are loaded ({', '.join(codes)}): choose one with --programme",
-        )
-    return codes[0]
+    if len(codes) == 1:
+        return codes[0]
+    if several_ok:
+        if default in codes:
+            return default
+        first = models.Programme.objects.order_by("created_at", "id").values_list("code", flat=True).first()
+        return first or codes[0]
+    raise UserError(
+        ja=f"複数のプログラムがあります（{', '.join(codes)}）。--programme で指定してください",
+        en=f"several programmes are loaded ({', '.join(codes)}): choose one with --programme",
+    )
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from shihyo.core.periods import Grain, Period, parse_period
 from shihyo.core.summary_table import SummarySection, summary_table
 from shihyo.core.targets import Status
 from shihyo.web.catalogue import repository
-from shihyo.web.catalogue.evaluation import ProgrammeState
+from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
 from shihyo.web.collection import services as collection
 
 
@@ -31,10 +31,49 @@ def available_periods(state: ProgrammeState) -> list[Period]:
     return sorted(p for p in periods if p.grain in (Grain.YEAR, Grain.HALF))
 
 
-def query_string(params: Mapping[str, str]) -> str:
-    """The period, as-of and org unit parameters to carry over to the next page."""
-    kept = {k: params[k] for k in ("period", "as_of", "unit") if params.get(k)}
-    return f"?{urlencode(kept)}" if kept else ""
+def query_string(params: Mapping[str, str], programme: str) -> str:
+    """The programme, period, as-of and org unit parameters to carry over to the next page."""
+    kept = {"programme": programme} | {k: params[k] for k in ("period", "as_of", "unit") if params.get(k)}
+    return f"?{urlencode(kept)}"
+
+
+@dataclass(frozen=True)
+class ProgrammeChoice:
+    """One entry of the header's programme switcher: its name and the query that opens it."""
+
+    code: str
+    name: str
+    query: str
+    current: bool
+
+
+def _programme_label(programme: Programme, lang: str) -> str:
+    """The programme's name led by the name of the body it belongs to (two cities' plans may be alike)."""
+    en = lang == "en"
+    name = (programme.name_en or programme.name) if en else programme.name
+    unit = programme.org_unit_by_code().get(main_org_unit(programme))
+    body = ((unit.name_en or unit.name) if en else unit.name) if unit else programme.organisation
+    return name if not body or name.startswith(body) else f"{body}: {name}" if en else f"{body} {name}"
+
+
+def programme_choices(
+    state: ProgrammeState, period: Period | None, params: Mapping[str, str], lang: str
+) -> list[ProgrammeChoice]:
+    """Every loaded programme (none when only one is) at the same data date, and at the period chosen on
+    this page when that programme has figures for it (else at its own report period)."""
+    codes = repository.programme_codes()
+    if len(codes) < 2:
+        return []
+    choices = []
+    for code in codes:
+        other = state if code == state.code else evaluate_programme(code, state.as_of)
+        kept = {"as_of": params.get("as_of", "")}
+        if params.get("period") and period is not None and period in available_periods(other):
+            kept["period"] = period.key
+        choices.append(
+            ProgrammeChoice(code, _programme_label(other.programme, lang), query_string(kept, code), code == state.code)
+        )
+    return choices
 
 
 def status_counts(groups: tuple[AreaCards, ...]) -> dict[str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from shihyo.core.periods import Period
 from shihyo.core.problems import UserError
 from shihyo.core.reconcile import Verdict
 from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
+from shihyo.web.catalogue.repository import resolve_programme
 from shihyo.web.dashboard import downloads, pages
 from shihyo.web.dashboard.forms import DashboardQuery
 from shihyo.web.dashboard.templatetags.shihyo import lang
@@ -39,7 +41,9 @@ def _unit(request: HttpRequest, state: ProgrammeState) -> str:
 
 def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
     query = DashboardQuery(request.GET).parsed()
-    state = evaluate_programme(query["programme"] or None, query["as_of"])
+    default = getattr(settings, "SHIHYO_DEFAULT_PROGRAMME", "") or None
+    code = resolve_programme(query["programme"] or None, default=default, several_ok=True)
+    state = evaluate_programme(code, query["as_of"])
     period: Period | None = query["period"] or state.result.programme.report_period
     if query["period"] and period not in pages.available_periods(state):
         asked = query["period"]
@@ -54,7 +58,8 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
         "periods": pages.available_periods(state),
         "as_of": request.GET.get("as_of", ""),
         "lang": lang(),
-        "query": pages.query_string(request.GET),
+        "query": pages.query_string(request.GET, state.code),
+        "programmes": pages.programme_choices(state, period, request.GET, lang()),
         "unit": unit,
         "units": pages.unit_choices(state),
         # what a cached page fragment depends on: the data version, the moment, the period, unit and language
