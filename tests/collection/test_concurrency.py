@@ -19,9 +19,12 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 
+from shihyo.core.collection import Action, EntryInput
 from shihyo.core.model import Dataset
+from shihyo.core.periods import parse_period
+from shihyo.core.problems import UserError
 from shihyo.web.collection import services
-from shihyo.web.collection.models import EntryRevision, Membership, Submission, SubmissionEvent
+from shihyo.web.collection.models import EntryRevision, Membership, Round, Submission, SubmissionEvent
 from tests.collection.conftest import collection_dataset, store
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db(transaction=True)]
@@ -96,3 +99,53 @@ def test_a_hundred_submitters_at_once_lose_nothing(mini: Dataset) -> None:
     for submission in Submission.objects.all():
         latest = services.entered(submission)[("online", "FY2022H1")]
         assert latest.text == "999"
+
+
+RACES = 50
+
+
+def _step(round_code: str, unit: str, action: Action, comment: str, gate: threading.Barrier) -> str:
+    """One review step from its own connection, started at the same moment as the other; the outcome."""
+    try:
+        round_ = Round.objects.get(code=round_code)
+        version = Submission.objects.get(round=round_, org_unit=unit).version
+        gate.wait(timeout=60)
+        try:
+            services.review(round_, unit, action, comment=comment, base_version=version, by="reviewer")
+        except UserError as refused:
+            return f"refused: {refused.en}"
+        return "done"
+    finally:
+        connection.close()
+
+
+def test_approving_a_parent_while_a_child_is_reopened_never_leaves_both(mini: Dataset) -> None:
+    """The city is approved and one of its wards reopened at the same moment, fifty times: one of the two
+    steps is refused every time, so an approved city never stands over a returned ward."""
+    store(collection_dataset(mini))
+    period = parse_period("R4上期")
+    outcomes: Counter[tuple[str, str]] = Counter()
+    for race in range(RACES):
+        code = f"race-{race}"
+        round_ = services.open_round(
+            "mini", code=code, name=code, periods=["R4上期"], series=["online", "staff", "hours"], by="t"
+        )
+        for unit, inputs in (
+            ("ward_a", [EntryInput("online", period, "10"), EntryInput("staff", period, "2")]),
+            ("ward_b", [EntryInput("online", period, "20"), EntryInput("staff", period, "3")]),
+            ("city", [EntryInput("hours", period, "300")]),
+        ):
+            services.submit(round_, unit, inputs, base_version=None, by="clerk", via="web")
+        for unit in ("ward_a", "ward_b"):
+            services.review(round_, unit, Action.APPROVE, comment="", base_version=None, by="reviewer")
+        gate = threading.Barrier(2)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            approve = pool.submit(_step, code, "city", Action.APPROVE, "", gate)
+            reopen = pool.submit(_step, code, "ward_a", Action.REOPEN, "集計漏れ", gate)
+            results = (approve.result(timeout=120), reopen.result(timeout=120))
+        states = {s.org_unit: s.state for s in Submission.objects.filter(round__code=code)}
+        assert not (states["city"] == "approved" and states["ward_a"] != "approved"), (race, results, states)
+        assert sum(r == "done" for r in results) == 1, (race, results)
+        winner, loser = ("approve won", results[1]) if results[0] == "done" else ("reopen won", results[0])
+        outcomes[(winner, loser[:60])] += 1
+    print(f"\n{RACES} races of approve (city) against reopen (ward_a): {dict(outcomes)}")
