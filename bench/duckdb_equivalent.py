@@ -28,25 +28,8 @@ import duckdb
 import polars as pl
 
 from shihyo.core import expression as expr_lang
-from shihyo.core.indicators import (
-    BasePeriod,
-    BaseSeries,
-    ChangeMode,
-    ChangeVsBase,
-    Coverage,
-    Cumulative,
-    Effect,
-    Expression,
-    IndexToBase,
-    Indicator,
-    PerCapitaPerMonth,
-    PointDifference,
-    Ratio,
-    SeriesValue,
-    Share,
-    SumOf,
-    YearOverYearChange,
-)
+from shihyo.core import indicators as ind
+from shihyo.core.indicators import ChangeMode, Indicator
 from shihyo.core.model import OrgUnitKind, Programme
 from shihyo.core.periods import Period
 
@@ -241,43 +224,43 @@ class _Translator:
     def sql(self, indicator: Indicator) -> str:
         f = indicator.formula
         match f:
-            case SeriesValue(of):
+            case ind.SeriesValue(of):
                 return f"SELECT {WORK} FROM {self.ref(of)}"
-            case Ratio(numerator, denominator, factor):
+            case ind.Ratio(numerator, denominator, factor):
                 return self._join([numerator, denominator], f"{_div('a0.value', 'a1.value')} * {_num(factor)}")
-            case Share(part, total):
+            case ind.Share(part, total):
                 return self._join([part, total], f"{_div('a0.value', 'a1.value')} * 100.0")
-            case SumOf(parts):
+            case ind.SumOf(parts):
                 return self._join(list(parts), " + ".join(f"a{i}.value" for i in range(len(parts))))
-            case YearOverYearChange(of):
+            case ind.YearOverYearChange(of):
                 return self._against(of, None, f"{_div('x.value - b.value', 'b.value')} * 100.0")
-            case ChangeVsBase(of, base, mode):
+            case ind.ChangeVsBase(of, base, mode):
                 if mode is ChangeMode.ABSOLUTE:
                     return self._against(of, base, "x.value - b.value")
                 return self._against(of, base, f"{_div('x.value - b.value', 'b.value')} * 100.0")
-            case PointDifference(of, against):
+            case ind.PointDifference(of, against):
                 return self._against(of, against, "x.value - b.value")
-            case PerCapitaPerMonth(total, headcount):
+            case ind.PerCapitaPerMonth(total, headcount):
                 return self._join([total, headcount], _div("a0.value", "a1.value * a0.months"))
-            case Cumulative(of):
+            case ind.Cumulative(of):
                 window = 'PARTITION BY org_unit, grain ORDER BY fiscal_year, "index" ROWS UNBOUNDED PRECEDING'
                 return _finite(
                     f'SELECT org_unit, period, grain, fiscal_year, "index", months, max(rank) OVER ({window}) AS rank, '
                     f"sum(value) OVER ({window}) AS value FROM {self.ref(of)}"
                 )
-            case IndexToBase(of, base):
+            case ind.IndexToBase(of, base):
                 return self._against(of, base, f"{_div('x.value', 'b.value')} * 100.0")
-            case Coverage(of, universe, _):
+            case ind.Coverage(of, universe, _):
                 return _finite(
                     f'SELECT org_unit, period, grain, fiscal_year, "index", months, rank, '
                     f"value / {_num(universe)} * 100.0 AS value FROM {self.ref(of)}"
                 )
-            case Effect(of, factor, divisor):
+            case ind.Effect(of, factor, divisor):
                 return _finite(
                     f'SELECT org_unit, period, grain, fiscal_year, "index", months, rank, '
                     f"value * {_num(factor)} / {_num(divisor)} AS value FROM {self.ref(of)}"
                 )
-            case Expression(_, tree):
+            case ind.Expression(_, tree):
                 codes = list(expr_lang.references(tree))
                 return self._join(codes, _expression(tree, {c: f"a{i}.value" for i, c in enumerate(codes)}))
         raise AssertionError(f"unknown formula {f!r}")  # pragma: no cover
@@ -294,7 +277,7 @@ class _Translator:
             f"{value} AS value FROM {self.ref(codes[0])} a0 {joins}"
         )
 
-    def _against(self, of: str, base: BasePeriod | BaseSeries | None, value: str) -> str:
+    def _against(self, of: str, base: ind.BasePeriod | ind.BaseSeries | None, value: str) -> str:
         """x joined with its base b: the previous year, a fixed period (later periods only) or a restated series."""
         x = self.ref(of)
         if base is None:
@@ -302,7 +285,7 @@ class _Translator:
                 f"{x} x JOIN {x} b ON b.org_unit = x.org_unit AND b.grain = x.grain "
                 f'AND b."index" = x."index" AND b.fiscal_year + 1 = x.fiscal_year'
             )
-        elif isinstance(base, BasePeriod):
+        elif isinstance(base, ind.BasePeriod):
             p = base.period
             source = (
                 f"{x} x JOIN (SELECT org_unit, rank, value FROM {x} WHERE grain = {_q(p.grain.value)} "

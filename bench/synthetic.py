@@ -30,27 +30,9 @@ from decimal import Decimal
 import polars as pl
 
 from shihyo.core import expression as expr_lang
+from shihyo.core import indicators as ind
 from shihyo.core.engine import REVISION_SCHEMA
-from shihyo.core.indicators import (
-    BasePeriod,
-    BaseSeries,
-    ChangeMode,
-    ChangeVsBase,
-    Coverage,
-    Cumulative,
-    Effect,
-    Expression,
-    Formula,
-    IndexToBase,
-    Indicator,
-    PerCapitaPerMonth,
-    PointDifference,
-    Ratio,
-    SeriesValue,
-    Share,
-    SumOf,
-    YearOverYearChange,
-)
+from shihyo.core.indicators import ChangeMode, Formula, Indicator
 from shihyo.core.model import OrgAggregation, OrgUnit, OrgUnitKind, Phase, Programme, Series, TimeAggregation
 from shihyo.core.periods import fiscal_year, half
 
@@ -266,7 +248,7 @@ def _expr(text: str) -> Callable[[Refs, Layout], Formula]:
         tree = expr_lang.parse_expression(text)
         codes = {code: r[code] for code in expr_lang.references(tree)}
         rewritten = expr_lang.to_text(_rename(tree, codes))
-        return Expression(rewritten, expr_lang.parse_expression(rewritten))
+        return ind.Expression(rewritten, expr_lang.parse_expression(rewritten))
 
     return build
 
@@ -284,8 +266,8 @@ def _rename(node: expr_lang.Node, codes: Mapping[str, str]) -> expr_lang.Node:
     return node
 
 
-def _base(layout: Layout, offset: int = 0) -> BasePeriod:
-    return BasePeriod(fiscal_year(layout.first_year + offset))
+def _base(layout: Layout, offset: int = 0) -> ind.BasePeriod:
+    return ind.BasePeriod(fiscal_year(layout.first_year + offset))
 
 
 _PCT = "%"
@@ -305,8 +287,8 @@ def _t(
 
 TEMPLATES: tuple[_Template, ...] = (
     # the first thirteen cover every kind, so a small programme has them all
-    _t("total", "申請件数合計", "件", 0, 1, ("online", "counter"), lambda r, _: SumOf((r["online"], r["counter"]))),
-    _t("online_share", "電子申請率", _PCT, 1, 1, ("online", "total"), lambda r, _: Share(r["online"], r["total"])),
+    _t("total", "申請件数合計", "件", 0, 1, ("online", "counter"), lambda r, _: ind.SumOf((r["online"], r["counter"]))),
+    _t("online_share", "電子申請率", _PCT, 1, 1, ("online", "total"), lambda r, _: ind.Share(r["online"], r["total"])),
     _t(
         "online_per_counter",
         "窓口1件あたり電子申請",
@@ -314,9 +296,9 @@ TEMPLATES: tuple[_Template, ...] = (
         2,
         1,
         ("online", "counter"),
-        lambda r, _: Ratio(r["online"], r["counter"]),
+        lambda r, _: ind.Ratio(r["online"], r["counter"]),
     ),
-    _t("total_yoy", "申請件数の前年度比", _PCT, 1, 1, ("total",), lambda r, _: YearOverYearChange(r["total"])),
+    _t("total_yoy", "申請件数の前年度比", _PCT, 1, 1, ("total",), lambda r, _: ind.YearOverYearChange(r["total"])),
     _t(
         "counter_vs_base",
         "窓口申請件数の基準年度比増減",
@@ -324,7 +306,7 @@ TEMPLATES: tuple[_Template, ...] = (
         0,
         1,
         ("counter",),
-        lambda r, lay: ChangeVsBase(r["counter"], _base(lay), ChangeMode.ABSOLUTE),
+        lambda r, lay: ind.ChangeVsBase(r["counter"], _base(lay), ChangeMode.ABSOLUTE),
     ),
     _t(
         "overtime",
@@ -333,9 +315,9 @@ TEMPLATES: tuple[_Template, ...] = (
         1,
         1,
         ("hours", "staff"),
-        lambda r, _: PerCapitaPerMonth(r["hours"], r["staff"]),
+        lambda r, _: ind.PerCapitaPerMonth(r["hours"], r["staff"]),
     ),
-    _t("online_cumulative", "電子申請件数（累計）", "件", 0, 2, ("online",), lambda r, _: Cumulative(r["online"])),
+    _t("online_cumulative", "電子申請件数（累計）", "件", 0, 2, ("online",), lambda r, _: ind.Cumulative(r["online"])),
     _t(
         "counter_index",
         "窓口申請件数指数",
@@ -343,7 +325,7 @@ TEMPLATES: tuple[_Template, ...] = (
         1,
         2,
         ("counter",),
-        lambda r, lay: IndexToBase(r["counter"], _base(lay)),
+        lambda r, lay: ind.IndexToBase(r["counter"], _base(lay)),
     ),
     _t(
         "procedure_coverage",
@@ -352,7 +334,7 @@ TEMPLATES: tuple[_Template, ...] = (
         1,
         2,
         ("procedures",),
-        lambda r, _: Coverage(r["procedures"], Decimal(300), "対象手続数（300件）"),
+        lambda r, _: ind.Coverage(r["procedures"], Decimal(300), "対象手続数（300件）"),
     ),
     _t(
         "saved_hours",
@@ -361,7 +343,7 @@ TEMPLATES: tuple[_Template, ...] = (
         0,
         2,
         ("counter_vs_base",),
-        lambda r, _: Effect(r["counter_vs_base"], Decimal(-5), Decimal(60)),
+        lambda r, _: ind.Effect(r["counter_vs_base"], Decimal(-5), Decimal(60)),
     ),
     _t(
         "balance",
@@ -379,7 +361,7 @@ TEMPLATES: tuple[_Template, ...] = (
         1,
         2,
         ("online_share",),
-        lambda r, _: PointDifference(r["online_share"], None),
+        lambda r, _: ind.PointDifference(r["online_share"], None),
     ),
     _t(
         "satisfaction_value",
@@ -388,7 +370,7 @@ TEMPLATES: tuple[_Template, ...] = (
         1,
         2,
         ("satisfaction",),
-        lambda r, _: SeriesValue(r["satisfaction"]),
+        lambda r, _: ind.SeriesValue(r["satisfaction"]),
     ),
     _t(
         "print_vs_restated",
@@ -397,7 +379,7 @@ TEMPLATES: tuple[_Template, ...] = (
         1,
         2,
         ("print", "print_base"),
-        lambda r, _: ChangeVsBase(r["print"], BaseSeries(r["print_base"]), ChangeMode.PERCENT),
+        lambda r, _: ind.ChangeVsBase(r["print"], ind.BaseSeries(r["print_base"]), ChangeMode.PERCENT),
     ),
     _t(
         "calls_per_case",
@@ -406,7 +388,7 @@ TEMPLATES: tuple[_Template, ...] = (
         1,
         1,
         ("calls", "total"),
-        lambda r, _: Ratio(r["calls"], r["total"], Decimal(100)),
+        lambda r, _: ind.Ratio(r["calls"], r["total"], Decimal(100)),
     ),
     _t(
         "cases_per_staff",
@@ -424,7 +406,7 @@ TEMPLATES: tuple[_Template, ...] = (
         0,
         3,
         ("calls",),
-        lambda r, _: ChangeVsBase(r["calls"], None, ChangeMode.ABSOLUTE),
+        lambda r, _: ind.ChangeVsBase(r["calls"], None, ChangeMode.ABSOLUTE),
     ),
     _t(
         "hours_vs_first_half",
@@ -433,9 +415,9 @@ TEMPLATES: tuple[_Template, ...] = (
         1,
         3,
         ("hours",),
-        lambda r, lay: ChangeVsBase(r["hours"], BasePeriod(half(lay.first_year, 1)), ChangeMode.PERCENT),
+        lambda r, lay: ind.ChangeVsBase(r["hours"], ind.BasePeriod(half(lay.first_year, 1)), ChangeMode.PERCENT),
     ),
-    _t("calls_yoy", "問合せ件数の前年度比", _PCT, 1, 2, ("calls",), lambda r, _: YearOverYearChange(r["calls"])),
+    _t("calls_yoy", "問合せ件数の前年度比", _PCT, 1, 2, ("calls",), lambda r, _: ind.YearOverYearChange(r["calls"])),
     _t(
         "cost_per_case",
         "申請1件あたり事業費",
@@ -443,7 +425,7 @@ TEMPLATES: tuple[_Template, ...] = (
         0,
         2,
         ("budget", "total"),
-        lambda r, _: Ratio(r["budget"], r["total"], Decimal(1000)),
+        lambda r, _: ind.Ratio(r["budget"], r["total"], Decimal(1000)),
     ),
     _t(
         "print_index",
@@ -452,7 +434,7 @@ TEMPLATES: tuple[_Template, ...] = (
         1,
         2,
         ("print", "print_base"),
-        lambda r, _: IndexToBase(r["print"], BaseSeries(r["print_base"])),
+        lambda r, _: ind.IndexToBase(r["print"], ind.BaseSeries(r["print_base"])),
     ),
     _t(
         "satisfaction_vs_base",
@@ -461,7 +443,7 @@ TEMPLATES: tuple[_Template, ...] = (
         1,
         2,
         ("satisfaction",),
-        lambda r, lay: PointDifference(r["satisfaction"], _base(lay, 1)),
+        lambda r, lay: ind.PointDifference(r["satisfaction"], _base(lay, 1)),
     ),
     _t(
         "digital_hours",
@@ -470,7 +452,7 @@ TEMPLATES: tuple[_Template, ...] = (
         0,
         2,
         ("online_cumulative",),
-        lambda r, _: Effect(r["online_cumulative"], Decimal(10), Decimal(60)),
+        lambda r, _: ind.Effect(r["online_cumulative"], Decimal(10), Decimal(60)),
     ),
 )
 

@@ -11,23 +11,18 @@ is final and equals the one computed from the wards' figures. The server, the CL
 from __future__ import annotations
 
 import csv
-import email
-import email.policy
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect
 
 from shihyo.core.clock import today
 from tests.browser.conftest import MINATO, Web, serving
 from tests.browser.test_collection import Shihyo
+from tests.smtp import Inbox, smtp_server
 
 PASSWORD = "browser-round-loop-password-1"
 ROUND = "r6-h1"
@@ -53,32 +48,10 @@ ACCOUNTS = {
 }
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        return "250 OK"
-
-    def subjects_to(self, address: str) -> list[str]:
-        return [str(m["Subject"]) for m in self.messages if address in str(m["To"])]
-
-
 @pytest.fixture(scope="module")
 def inbox() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    found = Inbox()
-    controller = Controller(found, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield found, port
-    finally:
-        controller.stop()
+    with smtp_server() as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

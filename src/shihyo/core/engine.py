@@ -18,26 +18,8 @@ import polars as pl
 
 from shihyo.core import assignments
 from shihyo.core import expression as expr_lang
-from shihyo.core.indicators import (
-    BasePeriod,
-    BaseSeries,
-    ChangeMode,
-    ChangeVsBase,
-    Coverage,
-    Cumulative,
-    Effect,
-    Expression,
-    Formula,
-    IndexToBase,
-    Indicator,
-    PerCapitaPerMonth,
-    PointDifference,
-    Ratio,
-    SeriesValue,
-    Share,
-    SumOf,
-    YearOverYearChange,
-)
+from shihyo.core import indicators as ind
+from shihyo.core.indicators import ChangeMode, Formula, Indicator
 from shihyo.core.model import Observation, ObservationKind, OrgAggregation, OrgUnitKind, Programme, Revision, Series
 from shihyo.core.numbers import to_decimal
 from shihyo.core.periods import Grain, Period, parse_period
@@ -438,12 +420,12 @@ def _weakest() -> tuple[pl.Expr, pl.Expr]:
     return (pl.max_horizontal("rank", "_rank").alias("rank"), pl.any_horizontal("partial", "_partial").alias("partial"))
 
 
-def _against_base(frames: Frames, of: str, base: BasePeriod | BaseSeries | None) -> pl.DataFrame:
+def _against_base(frames: Frames, of: str, base: ind.BasePeriod | ind.BaseSeries | None) -> pl.DataFrame:
     """The operand with a `base` column: previous year, a fixed base period, or a restated base series."""
     frame = frames[of]
     if base is None:
         joined = frame.join(_shifted(frame, 1), on=["org_unit", "grain", "fiscal_year", "index"], how="inner")
-    elif isinstance(base, BasePeriod):
+    elif isinstance(base, ind.BasePeriod):
         p = base.period
         base_rows = frame.filter(
             (pl.col("grain") == p.grain.value) & (pl.col("fiscal_year") == p.fiscal_year) & (pl.col("index") == p.index)
@@ -496,31 +478,31 @@ def _safe_div(a: pl.Expr, b: pl.Expr) -> pl.Expr:
 def _compute(indicator: Indicator, frames: Frames) -> pl.DataFrame:
     formula: Formula = indicator.formula
     match formula:
-        case SeriesValue(of):
+        case ind.SeriesValue(of):
             return frames[of]
-        case Ratio(numerator, denominator, factor):
+        case ind.Ratio(numerator, denominator, factor):
             j = _join(frames, [numerator, denominator])
             return _finish(j, _safe_div(pl.col("v0"), pl.col("v1")) * float(factor))
-        case Share(part, total):
+        case ind.Share(part, total):
             j = _join(frames, [part, total])
             return _finish(j, _safe_div(pl.col("v0"), pl.col("v1")) * 100.0)
-        case SumOf(parts):
+        case ind.SumOf(parts):
             j = _join(frames, parts)
             return _finish(j, pl.sum_horizontal(*[f"v{i}" for i in range(len(parts))]))
-        case YearOverYearChange(of):
+        case ind.YearOverYearChange(of):
             j = _against_base(frames, of, None)
             return _finish(j, _safe_div(_V - pl.col("base"), pl.col("base")) * 100.0)
-        case ChangeVsBase(of, base, mode):
+        case ind.ChangeVsBase(of, base, mode):
             j = _against_base(frames, of, base)
             if mode is ChangeMode.ABSOLUTE:
                 return _finish(j, _V - pl.col("base"))
             return _finish(j, _safe_div(_V - pl.col("base"), pl.col("base")) * 100.0)
-        case PointDifference(of, against):
+        case ind.PointDifference(of, against):
             return _finish(_against_base(frames, of, against), _V - pl.col("base"))
-        case PerCapitaPerMonth(total, headcount):
+        case ind.PerCapitaPerMonth(total, headcount):
             j = _join(frames, [total, headcount])
             return _finish(j, _safe_div(pl.col("v0"), pl.col("v1") * pl.col("months")))
-        case Cumulative(of):
+        case ind.Cumulative(of):
             frame = frames[of].sort(["org_unit", "grain", "fiscal_year", "index"])
             return _finish(
                 frame.with_columns(
@@ -530,14 +512,14 @@ def _compute(indicator: Indicator, frames: Frames) -> pl.DataFrame:
                 ),
                 _V,
             )
-        case IndexToBase(of, base):
+        case ind.IndexToBase(of, base):
             j = _against_base(frames, of, base)
             return _finish(j, _safe_div(_V, pl.col("base")) * 100.0)
-        case Coverage(of, universe):
+        case ind.Coverage(of, universe):
             return _finish(frames[of], _V / float(universe) * 100.0)
-        case Effect(of, factor, divisor):
+        case ind.Effect(of, factor, divisor):
             return _finish(frames[of], _V * float(factor) / float(divisor))
-        case Expression(_, tree):
+        case ind.Expression(_, tree):
             codes = list(expr_lang.references(tree))
             j = _join(frames, codes)
             return _finish(j, _tree_expr(tree, {c: f"v{i}" for i, c in enumerate(codes)}))

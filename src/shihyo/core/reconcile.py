@@ -6,26 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from shihyo.core import indicators as ind
 from shihyo.core.engine import EvaluationResult
-from shihyo.core.indicators import (
-    BasePeriod,
-    BaseSeries,
-    ChangeMode,
-    ChangeVsBase,
-    Coverage,
-    Cumulative,
-    Effect,
-    Expression,
-    IndexToBase,
-    PerCapitaPerMonth,
-    PointDifference,
-    Ratio,
-    SeriesValue,
-    Share,
-    SumOf,
-    YearOverYearChange,
-    describe,
-)
+from shihyo.core.indicators import ChangeMode, describe
 from shihyo.core.numbers import SCALES, format_japanese_number, parse_japanese_number, round_half_up
 from shihyo.core.periods import Period, parse_period
 
@@ -105,42 +88,42 @@ def working(result: EvaluationResult, code: str, org_unit: str, period: Period) 
     def v(operand: str, at: Period = period) -> str:
         return show(result.value(operand, org_unit, at))
 
-    def base_text(of: str, base: BasePeriod | BaseSeries | None) -> str:
+    def base_text(of: str, base: ind.BasePeriod | ind.BaseSeries | None) -> str:
         if base is None:
             return v(of, period.previous_year())
-        if isinstance(base, BasePeriod):
+        if isinstance(base, ind.BasePeriod):
             return v(of, base.period)
         return v(base.code)
 
     f = indicator.formula
     match f:
-        case SeriesValue(of):
+        case ind.SeriesValue(of):
             text = v(of)
-        case Ratio(numerator, denominator, factor):
+        case ind.Ratio(numerator, denominator, factor):
             text = f"{v(numerator)} ÷ {v(denominator)}" + ("" if factor == 1 else f" × {factor}")
-        case Share(part, total):
+        case ind.Share(part, total):
             text = f"{v(part)} ÷ {v(total)} × 100"
-        case SumOf(parts):
+        case ind.SumOf(parts):
             text = " + ".join(v(p) for p in parts)
-        case YearOverYearChange(of):
+        case ind.YearOverYearChange(of):
             prev = base_text(of, None)
             text = f"({v(of)} − {prev}) ÷ {prev} × 100"
-        case ChangeVsBase(of, base, mode):
+        case ind.ChangeVsBase(of, base, mode):
             b = base_text(of, base)
             text = f"{v(of)} − {b}" if mode is ChangeMode.ABSOLUTE else f"({v(of)} − {b}) ÷ {b} × 100"
-        case PointDifference(of, against):
+        case ind.PointDifference(of, against):
             text = f"{v(of)} − {base_text(of, against)}"
-        case PerCapitaPerMonth(total, headcount):
+        case ind.PerCapitaPerMonth(total, headcount):
             text = f"{v(total)} ÷ {v(headcount)} ÷ {period.months}"
-        case Cumulative(of):
+        case ind.Cumulative(of):
             text = f"Σ {of} ≤ {period.label()}"
-        case IndexToBase(of, base):
+        case ind.IndexToBase(of, base):
             text = f"{v(of)} ÷ {base_text(of, base)} × 100"
-        case Coverage(of, _, universe_text):
+        case ind.Coverage(of, _, universe_text):
             text = f"{v(of)} ÷ {universe_text} × 100"
-        case Effect(of, factor, divisor):
+        case ind.Effect(of, factor, divisor):
             text = f"{v(of)} × {factor}" + ("" if divisor == 1 else f" ÷ {divisor}")
-        case Expression(expr_text, _):
+        case ind.Expression(expr_text, _):
             text = expr_text
     return f"{text} = {show(computed)}"
 

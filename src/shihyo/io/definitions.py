@@ -6,31 +6,8 @@ from decimal import Decimal
 from typing import Any, assert_never
 
 from shihyo.core import expression as expr_lang
-from shihyo.core.indicators import (
-    PREVIOUS_YEAR,
-    Base,
-    BasePeriod,
-    BaseSeries,
-    ChangeMode,
-    ChangeVsBase,
-    Chart,
-    ChartKind,
-    Coverage,
-    Cumulative,
-    Effect,
-    Expression,
-    Formula,
-    IndexToBase,
-    Indicator,
-    IndicatorKind,
-    PerCapitaPerMonth,
-    PointDifference,
-    Ratio,
-    SeriesValue,
-    Share,
-    SumOf,
-    YearOverYearChange,
-)
+from shihyo.core import indicators as ind
+from shihyo.core.indicators import PREVIOUS_YEAR, Base, ChangeMode, Chart, ChartKind, Formula, Indicator, IndicatorKind
 from shihyo.core.model import (
     Area,
     Direction,
@@ -279,8 +256,8 @@ def _base(f: Fields, key: str, previous_by_default: bool = False) -> tuple[bool,
         return False, None
     if b.has("period"):
         period = b.period("period")
-        return period is not None, BasePeriod(period) if period else None
-    return True, BaseSeries(b.text("series"))
+        return period is not None, ind.BasePeriod(period) if period else None
+    return True, ind.BaseSeries(b.text("series"))
 
 
 def _constant(f: Fields, key: str, default: Decimal | None) -> Decimal:
@@ -294,29 +271,29 @@ def parse_formula(f: Fields, kind: IndicatorKind) -> Formula | None:
     t = f.text
     match kind:
         case IndicatorKind.VALUE:
-            return SeriesValue(t("of", True))
+            return ind.SeriesValue(t("of", True))
         case IndicatorKind.RATIO:
-            return Ratio(t("numerator", True), t("denominator", True), _constant(f, "factor", Decimal(1)))
+            return ind.Ratio(t("numerator", True), t("denominator", True), _constant(f, "factor", Decimal(1)))
         case IndicatorKind.SHARE:
-            return Share(t("part", True), t("total", True))
+            return ind.Share(t("part", True), t("total", True))
         case IndicatorKind.SUM:
             parts = f.texts("parts")
             if len(parts) < 2:
                 f.problem("parts", "「parts」には2つ以上のコードが必要です", "'parts' needs two or more codes")
-            return SumOf(parts)
+            return ind.SumOf(parts)
         case IndicatorKind.YOY_CHANGE:
-            return YearOverYearChange(t("of", True))
+            return ind.YearOverYearChange(t("of", True))
         case IndicatorKind.CHANGE_VS_BASE:
             valid, base = _base(f, "base")
             mode = f.enum("mode", ChangeMode)
-            return ChangeVsBase(t("of", True), base, mode) if valid and mode else None
+            return ind.ChangeVsBase(t("of", True), base, mode) if valid and mode else None
         case IndicatorKind.POINT_DIFFERENCE:
             valid, against = _base(f, "against", previous_by_default=True)
-            return PointDifference(t("of", True), against) if valid else None
+            return ind.PointDifference(t("of", True), against) if valid else None
         case IndicatorKind.PER_CAPITA_PER_MONTH:
-            return PerCapitaPerMonth(t("total", True), t("headcount", True))
+            return ind.PerCapitaPerMonth(t("total", True), t("headcount", True))
         case IndicatorKind.CUMULATIVE:
-            return Cumulative(t("of", True))
+            return ind.Cumulative(t("of", True))
         case IndicatorKind.INDEX:
             valid, index_base = _base(f, "base")
             if valid and index_base is None:
@@ -327,16 +304,16 @@ def parse_formula(f: Fields, kind: IndicatorKind) -> Formula | None:
                     "{period: FY2017} か {series: 系列コード} を指定してください",
                     "give {period: FY2017} or {series: a series code}",
                 )
-            return IndexToBase(t("of", True), index_base) if index_base else None
+            return ind.IndexToBase(t("of", True), index_base) if index_base else None
         case IndicatorKind.COVERAGE:
             parsed = f.number("universe", True)
-            return Coverage(t("of", True), parsed[0], parsed[1]) if parsed else None
+            return ind.Coverage(t("of", True), parsed[0], parsed[1]) if parsed else None
         case IndicatorKind.EFFECT:
-            return Effect(t("of", True), _constant(f, "factor", None), _constant(f, "divisor", Decimal(1)))
+            return ind.Effect(t("of", True), _constant(f, "factor", None), _constant(f, "divisor", Decimal(1)))
         case IndicatorKind.EXPRESSION:
             text = t("expr", True)
             try:
-                return Expression(text, expr_lang.parse_expression(text))
+                return ind.Expression(text, expr_lang.parse_expression(text))
             except expr_lang.ExpressionError as exc:
                 f.problem(
                     "expr",

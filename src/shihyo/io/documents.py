@@ -5,25 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, assert_never
 
-from shihyo.core.indicators import (
-    Base,
-    BasePeriod,
-    ChangeVsBase,
-    Coverage,
-    Cumulative,
-    Effect,
-    Expression,
-    Formula,
-    IndexToBase,
-    Indicator,
-    PerCapitaPerMonth,
-    PointDifference,
-    Ratio,
-    SeriesValue,
-    Share,
-    SumOf,
-    YearOverYearChange,
-)
+from shihyo.core import indicators as ind
+from shihyo.core.indicators import Base, Formula, Indicator
 from shihyo.core.model import Area, Measure, OrgUnit, Pillar, Programme, Series, Target, Task, Team
 from shihyo.core.periods import Period
 
@@ -154,34 +137,34 @@ def series_document(s: Series) -> dict[str, Any]:
 
 
 def _base(base: Base) -> dict[str, str]:
-    return {"period": base.period.key} if isinstance(base, BasePeriod) else {"series": base.code}
+    return {"period": base.period.key} if isinstance(base, ind.BasePeriod) else {"series": base.code}
 
 
 def formula_fields(f: Formula) -> dict[str, Any]:
     match f:
-        case SeriesValue(of) | YearOverYearChange(of) | Cumulative(of):
+        case ind.SeriesValue(of) | ind.YearOverYearChange(of) | ind.Cumulative(of):
             return {"of": of}
-        case Ratio(numerator, denominator, factor):
+        case ind.Ratio(numerator, denominator, factor):
             doc: dict[str, Any] = {"numerator": numerator, "denominator": denominator}
             return doc if factor == 1 else {**doc, "factor": _number(factor)}
-        case Share(part, total):
+        case ind.Share(part, total):
             return {"part": part, "total": total}
-        case SumOf(parts):
+        case ind.SumOf(parts):
             return {"parts": list(parts)}
-        case ChangeVsBase(of, base, mode):
+        case ind.ChangeVsBase(of, base, mode):
             return {"of": of, "base": "previous_year" if base is None else _base(base), "mode": mode.value}
-        case PointDifference(of, against):
+        case ind.PointDifference(of, against):
             return {"of": of, "against": "previous_year" if against is None else _base(against)}
-        case PerCapitaPerMonth(total, headcount):
+        case ind.PerCapitaPerMonth(total, headcount):
             return {"total": total, "headcount": headcount}
-        case IndexToBase(of, base):
+        case ind.IndexToBase(of, base):
             return {"of": of, "base": _base(base)}
-        case Coverage(of, _, universe_text):
+        case ind.Coverage(of, _, universe_text):
             return {"of": of, "universe": universe_text}
-        case Effect(of, factor, divisor):
+        case ind.Effect(of, factor, divisor):
             doc = {"of": of, "factor": _number(factor)}
             return doc if divisor == 1 else {**doc, "divisor": _number(divisor)}
-        case Expression(text, _):
+        case ind.Expression(text, _):
             return {"expr": text}
         case _:
             assert_never(f)
