@@ -94,8 +94,13 @@ def test_the_city_total_is_provisional_until_every_ward_is_approved(round_: obje
     english = Client()
     english.cookies["shihyo_language"] = "en"
     assert "provisional (1 of 2 wards)" in english.get(page).content.decode()
-    units_table = partial[partial.index('id="units-title"') :]
-    assert units_table.index("A区") < units_table.index("B区") and "未提出" not in units_table
+    units_table = partial[partial.index('id="units-title"') :].split("</table>")[0]
+    assert units_table.index("A区") < units_table.index("B区")
+    assert "承認済" in units_table and "提出済" in units_table, "each ward's state in the round"
+    assert "800" not in units_table and "未承認" not in units_table, "B区's figure is not public before approval"
+    office = signed_in("office").get(page).content.decode()
+    office_table = office[office.index('id="units-title"') :].split("</table>")[0]
+    assert "未承認" in office_table and "800" in office_table, "the office sees what B区 entered, marked"
     review(reviewer, "ward_b", "approve")
     clear_cache()
     final = public.get(page).content.decode()

@@ -293,6 +293,33 @@ def collected_periods(programme_code: str) -> list[Period]:
     return sorted(found)
 
 
+@dataclass(frozen=True)
+class UnitInRound:
+    """An org unit's part of the latest round that collects a period: its state and what it entered."""
+
+    round_name: str
+    state: State
+    entered: dict[str, str]  # series code → the value as entered, while not yet approved
+
+
+def units_in_round(programme_code: str, period: Period) -> dict[str, UnitInRound]:
+    """Each unit of the latest round that collects `period`, with its state and its unapproved entries."""
+    rounds = models.Round.objects.filter(programme__code=programme_code).order_by("-opened_at", "-id")
+    chosen = next((r for r in rounds if period.key in r.periods), None)
+    if chosen is None:
+        return {}
+    found = {}
+    for submission in chosen.submissions.all():
+        state = State(submission.state)
+        pending = {}
+        if state is not State.APPROVED:
+            pending = {
+                code: row.text for (code, key), row in entered(submission).items() if key == period.key and row.text
+            }
+        found[submission.org_unit] = UnitInRound(chosen.name, state, pending)
+    return found
+
+
 def submission_of(round_: models.Round, org_unit: str) -> models.Submission:
     submission = round_.submissions.filter(org_unit=org_unit).first()
     if submission is None:

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import polars as pl
 
+from shihyo.core import labels
 from shihyo.core.completeness import completeness, input_series
 from shihyo.core.indicators import Indicator, IndicatorKind
 from shihyo.core.model import OrgAggregation, OrgUnit, OrgUnitKind, Programme
@@ -137,6 +138,8 @@ class UnitRow:
     kind: str | None
     rank: int | None
     share: Decimal | None  # % of the parent's total, where the figure adds up
+    state: str = ""  # the unit's state in the round collecting the period (未提出, 提出済, 承認済 …)
+    pending: str = ""  # for the office only: what the unit entered and is not approved yet
 
 
 def adds_up(programme: Programme, indicator: Indicator) -> bool:
@@ -147,8 +150,11 @@ def adds_up(programme: Programme, indicator: Indicator) -> bool:
     return all(series[c].org_aggregation is OrgAggregation.SUM for c in input_series(programme, indicator.code))
 
 
-def unit_rows(state: ProgrammeState, indicator: Indicator, org_unit: str, period: Period) -> list[UnitRow]:
-    """The units whose figures make up `org_unit`'s: its reporting units (or its children), ranked."""
+def unit_rows(
+    state: ProgrammeState, indicator: Indicator, org_unit: str, period: Period, lang: str, office: bool = False
+) -> list[UnitRow]:
+    """The units whose figures make up `org_unit`'s: its reporting units (or its children), ranked, each with
+    its state in the round collecting the period; for the office also the figures entered but not approved."""
     programme = state.programme
     units = programme.org_unit_by_code()
     found = completeness(state.result, indicator.code, org_unit, period)
@@ -164,8 +170,10 @@ def unit_rows(state: ProgrammeState, indicator: Indicator, org_unit: str, period
         str(unit): (to_decimal(value), str(kind))
         for unit, kind, value in values.select("org_unit", "kind", "value").iter_rows()
     }
-    if not by_unit:
+    in_round = collection.units_in_round(state.code, period)
+    if not by_unit and not in_round:
         return []
+    inputs = input_series(programme, indicator.code)
     total = state.result.value(indicator.code, org_unit, period) if adds_up(programme, indicator) else None
     ordered = sorted(by_unit.items(), key=lambda item: item[1][0], reverse=True)
     ranks = {code: n for n, (code, _) in enumerate(ordered, start=1)}
@@ -173,7 +181,12 @@ def unit_rows(state: ProgrammeState, indicator: Indicator, org_unit: str, period
     for code in codes:
         value, kind = by_unit.get(code, (None, None))
         share = value / total * 100 if value is not None and total else None
-        rows.append(UnitRow(units[code], value, kind, ranks.get(code), share))
+        part = in_round.get(code)
+        label = labels.label(part.state, lang) if part else ""
+        pending = ""
+        if office and part and part.entered:
+            pending = " / ".join(f"{part.entered[s]}" for s in inputs if s in part.entered)
+        rows.append(UnitRow(units[code], value, kind, ranks.get(code), share, label, pending))
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0))
 
 

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET
 from shihyo.core.charts import build_chart, chart_table, vega_lite
 from shihyo.core.indicators import Indicator, describe
 from shihyo.core.overview import AreaCards, card, main_org_unit, overview
-from shihyo.core.periods import Period
+from shihyo.core.periods import Grain, Period
 from shihyo.core.problems import UserError
 from shihyo.core.reconcile import Verdict
 from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
 from shihyo.web.catalogue.repository import resolve_programme
+from shihyo.web.collection import permissions
 from shihyo.web.dashboard import downloads, pages
 from shihyo.web.dashboard.forms import DashboardQuery
 from shihyo.web.dashboard.templatetags.shihyo import lang
@@ -40,6 +41,7 @@ def _unit(request: HttpRequest, state: ProgrammeState) -> str:
 
 
 def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
+    office = permissions.can_review(request.user)
     query = DashboardQuery(request.GET).parsed()
     default = getattr(settings, "SHIHYO_DEFAULT_PROGRAMME", "") or None
     code = resolve_programme(query["programme"] or None, default=default, several_ok=True)
@@ -62,9 +64,11 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
         "programmes": pages.programme_choices(state, period, request.GET, lang()),
         "unit": unit,
         "units": pages.unit_choices(state),
+        # the office and reviewers also see figures entered but not yet approved (never cached for the public)
+        "office": office,
         # what a cached page fragment depends on: the data version, the moment, the period, unit and language
         "fragment_key": f"{state.result.programme.code}:{state.version}:{request.GET.get('as_of', '')}:"
-        f"{period.key if period else ''}:{unit}:{lang()}",
+        f"{period.key if period else ''}:{unit}:{lang()}:{'office' if office else 'public'}",
     }
     return state, context
 
@@ -100,7 +104,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         table=cache(lambda: chart_table(chart(), lang())),
         formula=cache(lambda: describe(indicator.formula, pages.names(programme, lang()), lang())),
         inputs=cache(lambda: pages.input_history(state, indicator, unit)),
-        unit_rows=cache(lambda: _unit_rows(state, indicator, unit, period)),
+        unit_rows=cache(lambda: _unit_rows(state, indicator, unit, period, context["office"])),
         reconciliations=cache(lambda: [r for r in state.reconciliations if r.code == code]),
         differs=Verdict.DIFFERS,
         targets=programme.targets_of(code),
@@ -108,10 +112,14 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "dashboard/indicator.html", context)
 
 
-def _unit_rows(state: ProgrammeState, indicator: Indicator, unit: str, period: Period | None) -> list[pages.UnitRow]:
-    """The figures of the units below, for the period's latest year that has the indicator."""
+def _unit_rows(
+    state: ProgrammeState, indicator: Indicator, unit: str, period: Period | None, office: bool
+) -> list[pages.UnitRow]:
+    """The figures of the units below, for the selected half, or the latest year that has the indicator."""
+    if period is not None and period.grain is Grain.HALF:
+        return pages.unit_rows(state, indicator, unit, period, lang(), office)
     latest = card(state.result, indicator, unit, period, state.evaluations, state.reconciliations).latest
-    return pages.unit_rows(state, indicator, unit, latest.period) if latest else []
+    return pages.unit_rows(state, indicator, unit, latest.period, lang(), office) if latest else []
 
 
 @require_GET
