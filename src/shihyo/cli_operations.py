@@ -187,11 +187,11 @@ def demo(
             out_dir=out_dir or home / "reports", fmt="all", period=None, programme=code, as_of=None, lang=Lang.JA
         )
         with cli._user_errors():
-            if "round" in plan:
-                _demo_round(code, plan["round"])
-            if plan.get("accounts"):
+            if plan.get("accounts"):  # before the round, so that its clerks get the round's opening notice
                 out.print(f"demo accounts (new passwords each time; sign in at http://{host}:{port}/login/):")
                 _demo_accounts(code, plan["accounts"])
+            if "round" in plan:
+                _demo_round(code, plan["round"])
     out.print(f"data directory: {home} — database: {operations.database_label()}", highlight=False)
     if serve:
         cli.serve(host=host, port=port, threads=8)
