@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -11,15 +12,19 @@ from shihyo.core.completeness import completeness, describe
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate, revisions_frame
 from shihyo.core.indicators import Indicator, Share, SumOf
 from shihyo.core.model import (
+    Area,
     Dataset,
     Observation,
     ObservationKind,
     OrgUnit,
     OrgUnitKind,
+    Pillar,
     Programme,
     Series,
 )
 from shihyo.core.periods import half, parse_period
+from shihyo.core.report import build_report
+from shihyo.core.targets import evaluate_targets
 
 UNITS = (
     OrgUnit("city", "市", OrgUnitKind.CITY),
@@ -170,3 +175,16 @@ def test_completeness_names_the_units_still_missing(result: EvaluationResult) ->
     assert mixed is not None and describe(PROGRAMME, mixed, "en") == "1 of 3 departments"
     assert completeness(result, "certs", "ward_a", half(2022, 1)) is None, "nothing rolls up to a ward"
     assert completeness(result, "city_only", "city", half(2022, 1)) is None
+
+
+def test_the_report_says_a_roll_up_is_provisional(result: EvaluationResult) -> None:
+    area = Area("A1", "窓口", indicators=("all_certs",))
+    programme = replace(PROGRAMME, pillars=(Pillar("P1", "市民サービス", areas=(area,)),))
+    shown = replace(result, programme=programme)
+    report = build_report(shown, evaluate_targets(shown), (), parse_period("FY2022"), lang="ja")
+    (row,) = report.overview
+    certs = (100 + 110) + (200 + 220)  # ward_c has no FY2022: its H2 is missing
+    online = (10 + 11) + (20 + 22) + (30 + 33)
+    assert row.latest == f"{certs + online:,}件（暫定・3区中2区）"
+    english = build_report(shown, evaluate_targets(shown), (), parse_period("FY2022"), lang="en")
+    assert english.overview[0].latest.endswith("(provisional: 2 of 3 wards)")

@@ -12,10 +12,11 @@ from typing import Any
 
 from shihyo import __version__
 from shihyo.core.charts import Chart, build_chart
+from shihyo.core.completeness import describe as describe_completeness
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import format_value
 from shihyo.core.highlights import Highlight, effect_highlights, highlights_for, largest_change
-from shihyo.core.model import Pillar, Team
+from shihyo.core.model import Pillar, Programme, Team
 from shihyo.core.overview import AreaCards, IndicatorCard, main_org_unit, overview
 from shihyo.core.periods import Period, WarekiStyle
 from shihyo.core.reconcile import Reconciliation
@@ -154,10 +155,14 @@ def _change(card: IndicatorCard, lang: str, base: bool) -> str:
     return f"{text}（{format_value(change.relative, '%', 1, lang, signed=True)}）"
 
 
-def _value(card: IndicatorCard, lang: str) -> str:
-    if card.latest is None:
-        return "―"
-    return format_value(card.latest.value, card.indicator.unit, card.indicator.decimals, lang)
+def _value(card: IndicatorCard, programme: Programme, lang: str) -> str:
+    """The latest value; a roll-up that misses some reporting units says so: 1,234件（暫定・7区中2区）."""
+    ind = card.indicator
+    text = "―" if card.latest is None else format_value(card.latest.value, ind.unit, ind.decimals, lang)
+    if card.provisional and card.completeness is not None:
+        counted = describe_completeness(programme, card.completeness, lang)
+        text += f"（暫定・{counted}）" if lang == "ja" else f" (provisional: {counted})"
+    return text
 
 
 def _target(card: IndicatorCard, result: EvaluationResult, lang: str) -> str:
@@ -172,7 +177,8 @@ def _facts(card: IndicatorCard, result: EvaluationResult, lang: str) -> tuple[Fa
     t = LABELS[lang]
     style = result.programme.wareki_style
     base = result.programme.base_period
-    latest = f"{_value(card, lang)}（{card.latest.period.label(style, lang)}）" if card.latest else "―"
+    value = _value(card, result.programme, lang)
+    latest = f"{value}（{card.latest.period.label(style, lang)}）" if card.latest else value
     facts = [Fact(t["latest"], latest), Fact(t["previous"], _change(card, lang, base=False))]
     if base is not None:
         facts.append(
@@ -215,7 +221,7 @@ def build_report(
                 OverviewRow(
                     group.area_name,
                     name,
-                    _value(c, lang),
+                    _value(c, programme, lang),
                     _change(c, lang, base=False),
                     _target(c, result, lang),
                     STATUS_TEXT[lang][c.status.value],
