@@ -167,6 +167,7 @@ def test_a_half_year_round_from_the_wards_to_the_final_city_figure(
     for name, code in (("北区", "kita"), ("南区", "minami")):
         expect(units.filter(has_text=name)).to_contain_text(share((code,)))
     expect(public.locator(".facts")).to_contain_text(share(("kita", "minami")))
+    web.screenshot(public, "round-loop-provisional-ja")
 
     reminded = city("round", "remind", "--programme", "minato")
     assert f"{ROUND}: " in reminded and "0 not sent" in reminded
@@ -181,5 +182,7 @@ def test_a_half_year_round_from_the_wards_to_the_final_city_figure(
         approve(web, reviewer, code)
     web.goto(public, page_of_share)
     expect(public.locator(".mark--provisional")).to_have_count(0)
+    expect(public.locator("#units-chart canvas, #units-chart svg").first).to_be_visible()  # the wards side by side
+    web.screenshot(public, "round-loop-final-ja")
     expect(public.locator(".facts")).to_contain_text(share(WARDS))
     web.assert_clean()

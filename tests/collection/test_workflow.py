@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -107,6 +108,8 @@ def test_the_city_total_is_provisional_until_every_ward_is_approved(round_: obje
     assert "暫定" not in final and "2,000件" in final, "all wards in: the total is final and equals the sum"
     shares = final[final.index('id="units-title"') :]
     assert "60.0%" in shares and "40.0%" in shares, "each ward's share of the city total"
+    spec = json.loads(final.split('<script id="units-spec" type="application/json">')[1].split("</script>")[0])
+    assert [(row["unit"], row["value"]) for row in spec["data"]["values"]] == [("A区", 1200.0), ("B区", 800.0)]
 
 
 def test_approved_figures_are_locked_until_reopened_with_a_reason(round_: object) -> None:

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 import polars as pl
 
 from shihyo.core import labels
+from shihyo.core.charts.model import Names
+from shihyo.core.charts.units import UnitBar, units_chart, units_vega
 from shihyo.core.completeness import completeness, input_series
 from shihyo.core.indicators import Indicator, IndicatorKind
 from shihyo.core.model import OrgAggregation, OrgUnit, OrgUnitKind, Programme
@@ -188,6 +190,21 @@ def unit_rows(
             pending = " / ".join(f"{part.entered[s]}" for s in inputs if s in part.entered)
         rows.append(UnitRow(units[code], value, kind, ranks.get(code), share, label, pending))
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0))
+
+
+def units_chart_spec(
+    state: ProgrammeState, indicator: Indicator, org_unit: str, rows: list[UnitRow], lang: str
+) -> dict[str, object] | None:
+    """The bar chart of the units' figures (the units table is its text alternative); None with fewer than two."""
+    bars = [
+        UnitBar(r.unit.code, Names(r.unit.name, r.unit.name_en), r.value, r.share) for r in rows if r.value is not None
+    ]
+    if len(bars) < 2:
+        return None
+    parent = state.programme.org_unit_by_code()[org_unit]
+    title = Names(f"{indicator.name}（所属別）", f"{indicator.name_en or indicator.name} by org unit")
+    chart = units_chart(title, indicator.unit, indicator.decimals, bars, Names(parent.name, parent.name_en))
+    return units_vega(chart, lang)
 
 
 def unit_choices(state: ProgrammeState) -> list[OrgUnit]:

@@ -105,6 +105,11 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         formula=cache(lambda: describe(indicator.formula, pages.names(programme, lang()), lang())),
         inputs=cache(lambda: pages.input_history(state, indicator, unit)),
         unit_rows=cache(lambda: _unit_rows(state, indicator, unit, period, context["office"])),
+        units_spec=cache(
+            lambda: pages.units_chart_spec(
+                state, indicator, unit, _unit_rows(state, indicator, unit, period, context["office"]), lang()
+            )
+        ),
         reconciliations=cache(lambda: [r for r in state.reconciliations if r.code == code]),
         differs=Verdict.DIFFERS,
         targets=programme.targets_of(code),
