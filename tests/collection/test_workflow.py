@@ -91,6 +91,7 @@ def test_the_city_total_is_provisional_until_every_ward_is_approved(round_: obje
     clear_cache()
     partial = public.get(page).content.decode()
     assert "暫定 (2区中1区)" in partial and "まだの所属: B区" in partial
+    assert "前年同期比" in partial and "前年度比" not in partial, "a half is compared with the same half a year before"
     assert "1,200件" in partial, "the approved ward's figure is public at once, and it is the city's provisional total"
     english = Client()
     english.cookies["shihyo_language"] = "en"
