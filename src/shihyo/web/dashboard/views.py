@@ -95,6 +95,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = context["unit"]
     period = context["period"]
     chart = cache(lambda: build_chart(state.result, indicator, unit))
+    unit_rows = cache(lambda: _unit_rows(state, indicator, unit, period, context["office"]))  # table and chart
     # each part is computed once, and only when the cached page fragment is missing
     context.update(
         title=indicator.name_en or indicator.name if lang() == "en" else indicator.name,
@@ -104,12 +105,8 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         table=cache(lambda: chart_table(chart(), lang())),
         formula=cache(lambda: describe(indicator.formula, pages.names(programme, lang()), lang())),
         inputs=cache(lambda: pages.input_history(state, indicator, unit)),
-        unit_rows=cache(lambda: _unit_rows(state, indicator, unit, period, context["office"])),
-        units_spec=cache(
-            lambda: pages.units_chart_spec(
-                state, indicator, unit, _unit_rows(state, indicator, unit, period, context["office"]), lang()
-            )
-        ),
+        unit_rows=unit_rows,
+        units_spec=cache(lambda: pages.units_chart_spec(state, indicator, unit, unit_rows(), lang())),
         reconciliations=cache(lambda: [r for r in state.reconciliations if r.code == code]),
         differs=Verdict.DIFFERS,
         targets=programme.targets_of(code),
