@@ -91,6 +91,11 @@ def test_a_draft_may_leave_fields_empty_but_what_is_typed_is_checked(dataset: Da
     assert problems == [] and [(e.code, e.value) for e in entries] == [("online", Decimal(2000))]
     _, problems = check_entries(dataset.programme, spec(), "ward_a", values(online="abc", rate="120"), {}, draft=True)
     assert [p.where for p in problems] == ["v-online", "v-rate"]
+    jump = {("online", H1.key): Decimal(100)}  # 2,000 against 100: a comment is needed, but only on submission
+    _, problems = check_entries(dataset.programme, spec(), "ward_a", values(online="2,000"), jump, draft=True)
+    assert problems == []
+    _, problems = check_entries(dataset.programme, spec(), "ward_a", values(**dict(GOOD, online="1,000")), jump)
+    assert [(p.where, "comment" in p.hint_en) for p in problems] == [("v-online", True)]
 
 
 def test_a_series_declares_its_range(dataset: Dataset) -> None:

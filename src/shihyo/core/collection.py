@@ -319,9 +319,9 @@ def check_entries(
     """Parse and check one org unit's figures for a round. Returns the entries and every problem found.
 
     Rules: only the series the unit reports, for the round's periods; numbers in Japanese notation;
-    counts whole; values within the series' range (default: 0 or more, shares 0–100 %); every value
-    required unless it is a draft; parts (うち) not above their whole; breakdowns (内訳) adding up to a
-    stated total; a change beyond the round's threshold against last period needs a comment.
+    counts whole; values within the series' range (default: 0 or more, shares 0–100 %); parts (うち) not
+    above their whole; breakdowns (内訳) adding up to a stated total; and, except in a draft, every value
+    required and a change beyond the round's threshold against last period explained in a comment.
     """
     series_of = programme.series_by_code()
     asked = asked_series(programme, spec, org_unit)
@@ -359,7 +359,8 @@ def check_entries(
     if not draft:
         _check_required(programme, asked, spec.periods, entries, where, problems)
     _check_parts(series_of, entries, where, problems)
-    _check_outliers(spec, entries, where, previous, problems)
+    if not draft:  # a draft keeps work in progress: a large change needs its comment only on submission
+        _check_outliers(spec, entries, where, previous, problems)
     ordered = [entries[(c, p.key)] for c in asked for p in spec.periods if (c, p.key) in entries]
     return ordered, problems
 
