@@ -121,3 +121,23 @@ def test_with_one_programme_there_is_no_switcher(client: Client, files: dict[str
     html = page(client, "/")
     assert SWITCH.search(html) is None
     assert all(name in html for name in pillars(files["minato"]))
+
+
+def test_the_offices_pages_work_with_several_programmes(client: Client, both: dict[str, Dataset]) -> None:
+    from django.contrib.auth.models import User
+
+    from shihyo.web.collection.models import Membership
+
+    office = User.objects.create_user("office", password="not-used-force-login")
+    Membership.objects.create(user=office, role="admin", org_units=[])
+    client.force_login(office)
+    assert "東灘区" in page(client, "/accounts/"), "the default programme's org units"
+    assert "北区" in page(client, "/accounts/?programme=minato") and "東灘区" not in page(
+        client, "/accounts/?programme=minato"
+    )
+    assert 'name="programme" value="minato"' in page(client, "/collection/new/?programme=minato")
+    saved = client.post(
+        "/accounts/?programme=minato",
+        {"action": "save", "username": "kita", "role": "submitter", "org_units": "kita"},
+    )
+    assert saved.status_code == 200 and Membership.objects.get(user__username="kita").org_units == ["kita"]

@@ -21,11 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shihyo.core import clock
 from shihyo.core.collection import Action, Change, EntryInput, Role, State, change_of, is_percentage
+from shihyo.core.model import Programme
 from shihyo.core.numbers import NumberParseError, parse_japanese_number
 from shihyo.core.problems import Problem, UserError, ValidationFailed
 from shihyo.io import submissions as files
 from shihyo.web import errors
 from shihyo.web.catalogue.evaluation import definitions_of
+from shihyo.web.catalogue.repository import resolve_programme
 from shihyo.web.collection import accounts, forms, models, notices, permissions, services
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
@@ -93,6 +95,14 @@ def member_view(view: View) -> View:
     return wrapped
 
 
+def _chosen_programme(request: HttpRequest) -> Programme:
+    """The programme a page works on: the one posted or asked for (?programme=), else the dashboard's default
+    (several may be loaded: the office's pages never refuse for that)."""
+    asked = (request.POST.get("programme") or request.GET.get("programme") or "").strip()[:64] or None
+    default = getattr(settings, "SHIHYO_DEFAULT_PROGRAMME", "") or None
+    return definitions_of(resolve_programme(asked, default=default, several_ok=True))
+
+
 def _round(programme: str, code: str) -> models.Round:
     return get_object_or_404(models.Round.objects.select_related("programme"), programme__code=programme, code=code)
 
@@ -118,7 +128,7 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
 def new_round_page(request: HttpRequest) -> HttpResponse:
     if not permissions.can_open_rounds(request.user):
         return forbidden(request, _("Only the programme office opens rounds."))
-    programme = definitions_of(request.POST.get("programme") or None)
+    programme = _chosen_programme(request)
     context: dict[str, Any] = {"title": _("Open a collection round"), "programme": programme, "form": request.POST}
     if request.method == "POST":
         try:
@@ -417,7 +427,7 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
     stop or restart it. A new password is shown once, on this response only."""
     if not permissions.can_open_rounds(request.user):
         return forbidden(request, _("Only the programme office manages accounts."))
-    programme = definitions_of(request.POST.get("programme") or None)
+    programme = _chosen_programme(request)
     issued: tuple[str, str] | None = None
     me = request.user.get_username()
     if request.method == "POST":
