@@ -16,7 +16,7 @@ from django.test import Client
 
 from shihyo.core.collection import EntryInput
 from shihyo.core.periods import parse_period
-from shihyo.web.catalogue.models import ObservationRevision
+from shihyo.web.catalogue.models import CommentaryRevision, ObservationRevision, ProgressRevision
 from shihyo.web.collection import services
 from shihyo.web.collection.models import AccountEvent, EntryRevision, Round, Submission, SubmissionEvent
 from tests.collection.conftest import PASSWORD
@@ -32,6 +32,7 @@ REVIEW = {**READ_WARD_A, "office": 302, "reviewer": 302, "ward_a_clerk": 403, "c
 ADMIN_ONLY = {**MEMBERS, "reviewer": 403, "ward_a_clerk": 403, "ward_b_clerk": 403, "city_clerk": 403, "viewer": 403}
 HISTORY = "/collection/mini/history/?code=online&org_unit=ward_a&period=R4上期"
 UNIT = "/collection/mini/r4-h1/ward_a"
+NOTES = "/notes/mini/FY2021"
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,26 @@ ENDPOINTS = (
     ),
     Endpoint("stop an account", "post", "/accounts/", ADMIN_ONLY, {"action": "deactivate", "username": "viewer"}),
     Endpoint("own password", "get", "/account/password/", MEMBERS),
+    Endpoint("commentary form", "get", f"{NOTES}/commentary/online_count/", ADMIN_ONLY),
+    Endpoint(
+        "write commentary",
+        "post",
+        f"{NOTES}/commentary/online_count/",
+        {**ADMIN_ONLY, "office": 302},
+        {"findings": "電子申請が増えた", "issues": "周知\n操作性", "state": "published", "reason": "R3の所見"},
+        writes=True,
+    ),
+    Endpoint("programme commentary form", "get", f"{NOTES}/commentary/", ADMIN_ONLY),
+    Endpoint("progress form", "get", f"{NOTES}/progress/", ADMIN_ONLY),
+    Endpoint(
+        "record progress",
+        "post",
+        f"{NOTES}/progress/",
+        {**ADMIN_ONLY, "office": 302},
+        {"state:P1.A1.M1": "in_progress", "note:P1.A1.M1": "", "reason": "上期の状況"},
+        writes=True,
+    ),
+    Endpoint("roadmap", "get", "/roadmap/", EVERYONE),
 )
 
 
@@ -125,6 +146,8 @@ def _footprint() -> tuple[int, ...]:
         SubmissionEvent.objects.count(),
         ObservationRevision.objects.count(),
         Round.objects.count(),
+        CommentaryRevision.objects.count(),
+        ProgressRevision.objects.count(),
     )
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from shihyo.core.commentary import Notes
 from shihyo.core.indicators import Indicator
 from shihyo.core.periods import Period, WarekiStyle
 
@@ -253,3 +254,4 @@ class Dataset:
 
     programme: Programme
     observations: tuple[Observation, ...] = field(default=())
+    notes: Notes = field(default_factory=Notes)  # commentary and measure progress of commentary.yaml

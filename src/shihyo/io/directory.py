@@ -6,10 +6,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from shihyo.core.commentary import Notes
 from shihyo.core.model import Dataset, Programme
 from shihyo.core.problems import Problem, UserError, ValidationFailed
 from shihyo.io import definitions as d
 from shihyo.io.checks import Places, check_observations, check_programme
+from shihyo.io.commentary import COMMENTARY, commentary_document, parse_commentary_file
 from shihyo.io.documents import (
     indicator_document,
     org_unit_document,
@@ -37,7 +39,7 @@ def read_programme_dir(directory: Path) -> Dataset:
     if not directory.is_dir():
         raise UserError(ja=f"{directory} はディレクトリではありません", en=f"{directory} is not a directory")
     return parse_programme_files(
-        {name: (directory / name).read_bytes() for name in FILES if (directory / name).is_file()}
+        {name: (directory / name).read_bytes() for name in (*FILES, COMMENTARY) if (directory / name).is_file()}
     )
 
 
@@ -58,8 +60,8 @@ def parse_programme_files(files: Mapping[str, bytes]) -> Dataset:
             )
         )
     documents: dict[str, Any] = {}
-    for name in FILES[:-1]:
-        if name in missing:
+    for name in (*FILES[:-1], COMMENTARY):
+        if name in missing or name not in files:
             continue
         try:
             documents[name] = parse_yaml(files[name].decode("utf-8-sig"), name)
@@ -102,9 +104,12 @@ def parse_programme_files(files: Mapping[str, bytes]) -> Dataset:
     problems.extend(check_programme(programme, places))
     rows = read_observations(files[OBSERVATIONS], OBSERVATIONS, problems) if OBSERVATIONS in files else []
     problems.extend(check_observations(programme, rows, OBSERVATIONS))
+    commentary, progress = parse_commentary_file(problems, programme, documents.get(COMMENTARY))
     if problems:
         raise ValidationFailed(problems)
-    return Dataset(programme=programme, observations=tuple(o for o, _ in rows))
+    return Dataset(
+        programme=programme, observations=tuple(o for o, _ in rows), notes=Notes(commentary, progress)
+    )
 
 
 def programme_files(dataset: Dataset) -> dict[str, str]:
@@ -118,7 +123,16 @@ def programme_files(dataset: Dataset) -> dict[str, str]:
         INDICATORS: dump_yaml([indicator_document(i) for i in p.indicators]),
         TARGETS: dump_yaml([target_document(t) for t in p.targets]),
         OBSERVATIONS: write_observations(dataset.observations),
-    }
+    } | _notes_file(dataset.notes)
+
+
+def _notes_file(notes: Notes) -> dict[str, str]:
+    """commentary.yaml, only when the programme has commentary or progress to write."""
+    current = notes.current_commentary(drafts=True).values()
+    progress = notes.current_progress().values()
+    if not current and not progress:
+        return {}
+    return {COMMENTARY: dump_yaml(commentary_document(list(current), list(progress)))}
 
 
 def write_programme_dir(dataset: Dataset, directory: Path) -> list[Path]:

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import cache
 
+from shihyo.core.commentary import Notes
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate
 from shihyo.core.model import Programme
 from shihyo.core.reconcile import Reconciliation, reconcile
 from shihyo.core.targets import TargetEvaluation, evaluate_targets
+from shihyo.web.catalogue.notes import read_notes
 from shihyo.web.catalogue.repository import (
     DataVersion,
     data_version,
@@ -42,6 +44,7 @@ class ProgrammeState:
     result: EvaluationResult
     evaluations: tuple[TargetEvaluation, ...]
     reconciliations: tuple[Reconciliation, ...]
+    notes: Notes = field(default_factory=Notes)  # the office's commentary and measure progress as of then
 
     @property
     def programme(self) -> Programme:
@@ -79,6 +82,7 @@ def evaluate_programme(code: str | None = None, as_of: datetime | None = None) -
         result=result,
         evaluations=evaluate_targets(result),
         reconciliations=reconcile(result),
+        notes=read_notes(code, as_of),
     )
     with _LOCK:
         _CACHE[key] = state

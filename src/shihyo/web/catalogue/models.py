@@ -91,3 +91,44 @@ class ObservationRevision(AppendOnlyModel):
             ),
             models.Index(fields=["programme", "recorded_at"], name="observation_as_of"),
         ]
+
+
+class CommentaryRevision(AppendOnlyModel):
+    """One version of the office's commentary on an indicator ("" for the programme) and period."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="commentary")
+    subject = models.CharField(max_length=100, blank=True)
+    period = models.CharField(max_length=20)
+    findings = models.TextField(blank=True)
+    issues = models.JSONField(default=list)  # a list of texts
+    actions = models.JSONField(default=list)
+    state = models.CharField(max_length=16)  # draft | published
+    source = models.CharField(max_length=300, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("recorded_at", "id")
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["programme", "recorded_at"], name="commentary_as_of"),
+        ]
+
+
+class ProgressRevision(AppendOnlyModel):
+    """One recorded state of a measure or task of the roadmap in one period."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="progress")
+    subject = models.CharField(max_length=100)
+    period = models.CharField(max_length=20)
+    state = models.CharField(max_length=16)
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("recorded_at", "id")
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["programme", "recorded_at"], name="progress_as_of"),
+        ]

@@ -27,6 +27,7 @@ from shihyo.core.numbers import parse_japanese_number
 from shihyo.core.periods import parse_period
 from shihyo.core.problems import UserError
 from shihyo.core.revisions import latest, naive_utc, present
+from shihyo.io.commentary import COMMENTARY
 from shihyo.io.directory import OBSERVATIONS, parse_programme_files, programme_files
 from shihyo.web.catalogue import models
 
@@ -47,6 +48,7 @@ class SaveSummary:
     withdrawn: int
     unchanged: int
     kept: int = 0  # not in the files but kept: figures departments sent through collection rounds
+    notes: int = 0  # commentary and progress entries of commentary.yaml recorded as new revisions
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def save_dataset(
     for every observation added, changed or no longer present (except the `keep` keys: figures that came
     from collection rounds, not from files). Atomic: all or nothing."""
     files = programme_files(dataset)
-    documents = {name: text for name, text in files.items() if name != OBSERVATIONS}
+    documents = {name: text for name, text in files.items() if name not in (OBSERVATIONS, COMMENTARY)}
     digest = hashlib.sha256(json.dumps(documents, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     code = dataset.programme.code
     with transaction.atomic():
@@ -148,7 +150,15 @@ def save_dataset(
                 )
             )
         models.ObservationRevision.objects.bulk_create(new_rows, batch_size=2000)
-    return SaveSummary(code, definitions_changed, added, changed, len(gone), unchanged, kept)
+        from shihyo.web.catalogue import notes  # imported here: notes reads through this module's as-of helper
+
+        recorded = notes.record_commentary(
+            code, dataset.notes.commentary, by=recorded_by, reason=reason or "loaded from commentary.yaml", now=now
+        )
+        recorded += notes.record_progress(
+            code, dataset.notes.progress, by=recorded_by, reason=reason or "loaded from commentary.yaml", now=now
+        )
+    return SaveSummary(code, definitions_changed, added, changed, len(gone), unchanged, kept, recorded)
 
 
 def programme_codes() -> list[str]:
@@ -252,15 +262,19 @@ class DataVersion:
 
     definitions: int
     observations: int
+    notes: int = 0  # grows with every commentary and measure-progress revision
 
     def __str__(self) -> str:
-        return f"{self.definitions}.{self.observations}"
+        base = f"{self.definitions}.{self.observations}"
+        return f"{base}.{self.notes}" if self.notes else base
 
 
 def data_version(code: str) -> DataVersion:
     definitions = models.DefinitionRevision.objects.filter(programme__code=code).aggregate(m=Max("id"))["m"]
     observations = models.ObservationRevision.objects.filter(programme__code=code).aggregate(m=Max("id"))["m"]
-    return DataVersion(definitions or 0, observations or 0)
+    from shihyo.web.catalogue.notes import notes_version  # imported here: notes builds on this module
+
+    return DataVersion(definitions or 0, observations or 0, notes_version(code))
 
 
 def read_programme(code: str, as_of: datetime | None = None) -> StoredProgramme:
@@ -281,7 +295,9 @@ def read_programme(code: str, as_of: datetime | None = None) -> StoredProgramme:
         )
         for row in _current_rows(models.Programme.objects.get(code=code), as_of).values()
     ]
-    dataset = Dataset(programme=definitions.programme, observations=tuple(observations))
+    from shihyo.web.catalogue.notes import read_notes  # imported here: notes builds on this module
+
+    dataset = Dataset(programme=definitions.programme, observations=tuple(observations), notes=read_notes(code, as_of))
     return StoredProgramme(dataset, definitions.recorded_at, as_of)
 
 

@@ -5,6 +5,8 @@
 - submitter: reads and enters the figures of their own org units (and the units below them) only;
 - viewer: reads rounds and figures; writes nothing;
 - anonymous: the public dashboard only.
+
+The office (admin) also writes the commentary and the progress of measures.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ def can_use_collection(user: User) -> bool:
 
 
 def can_open_rounds(user: User) -> bool:
+    return role_of(user) is Role.ADMIN
+
+
+def can_write_notes(user: User) -> bool:
+    """Commentary on indicators and the progress of measures: the programme office."""
     return role_of(user) is Role.ADMIN
 
 

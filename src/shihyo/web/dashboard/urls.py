@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shihyo.web.dashboard import views
+from shihyo.web.dashboard import notes, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -11,5 +11,8 @@ urlpatterns = [
     path("organisation/", views.organisation_page, name="organisation"),
     path("summary/", views.summary_page, name="summary"),
     path("report/download.<str:fmt>", views.report_download, name="report"),
+    path("notes/<slug:programme>/<str:period>/commentary/", notes.commentary_page, name="programme-commentary"),
+    path("notes/<slug:programme>/<str:period>/commentary/<slug:subject>/", notes.commentary_page, name="commentary"),
+    path("notes/<slug:programme>/<str:period>/progress/", notes.progress_page, name="progress"),
     path("assets/vega-embed.js", views.vega_bundle, name="vega"),
 ]

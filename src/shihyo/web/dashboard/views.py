@@ -8,10 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from shihyo.core.charts import build_chart, chart_table, vega_lite
+from shihyo.core.commentary import roadmap_subjects
 from shihyo.core.indicators import Indicator, describe
 from shihyo.core.overview import AreaCards, card, main_org_unit, overview
 from shihyo.core.periods import Grain, Period
@@ -38,6 +40,23 @@ def _unit(request: HttpRequest, state: ProgrammeState) -> str:
         shown = text[:40]
         raise BadRequest(ja=f"所属「{shown}」の数値はありません", en=f"there are no figures of an org unit '{shown}'")
     return text
+
+
+def _audience(user: permissions.User, office: bool) -> str:
+    """Who a cached page fragment is for: the office that writes, reviewers, or the public."""
+    if permissions.can_write_notes(user):
+        return "writer"
+    return "office" if office else "public"
+
+
+def _commentary_url(context: dict[str, Any], subject: str = "") -> str:
+    """Where the office writes the commentary of `subject` ("" for the programme) in the shown period."""
+    if "notes_base" not in context:
+        return ""
+    code, period = context["notes_base"]
+    if subject:
+        return reverse("dashboard:commentary", args=[code, period, subject])
+    return reverse("dashboard:programme-commentary", args=[code, period])
 
 
 def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
@@ -68,8 +87,10 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
         "office": office,
         # what a cached page fragment depends on: the data version, the moment, the period, unit and language
         "fragment_key": f"{state.result.programme.code}:{state.version}:{request.GET.get('as_of', '')}:"
-        f"{period.key if period else ''}:{unit}:{lang()}:{'office' if office else 'public'}",
+        f"{period.key if period else ''}:{unit}:{lang()}:{_audience(request.user, office)}",
     }
+    if period is not None and permissions.can_write_notes(request.user):
+        context["notes_base"] = (state.code, period.key)
     return state, context
 
 
@@ -81,7 +102,13 @@ def overview_page(request: HttpRequest) -> HttpResponse:
     def groups() -> tuple[AreaCards, ...]:  # computed only when the cached page fragment is missing
         return overview(state.result, state.evaluations, state.reconciliations, context["period"], context["unit"])
 
-    context.update(groups=groups, counts=lambda: pages.status_counts(groups()), title=_("Overview"))
+    context.update(
+        groups=groups,
+        counts=lambda: pages.status_counts(groups()),
+        title=_("Overview"),
+        note=state.notes.commentary_of("", context["period"], drafts=context["office"]),
+        edit_url=_commentary_url(context),
+    )
     return render(request, "dashboard/overview.html", context)
 
 
@@ -110,6 +137,8 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         reconciliations=cache(lambda: [r for r in state.reconciliations if r.code == code]),
         differs=Verdict.DIFFERS,
         targets=programme.targets_of(code),
+        note=state.notes.commentary_of(code, period, drafts=context["office"]),
+        edit_url=_commentary_url(context, code),
     )
     return render(request, "dashboard/indicator.html", context)
 
@@ -131,6 +160,8 @@ def roadmap_page(request: HttpRequest) -> HttpResponse:
         title=_("Roadmap"),
         indicators=state.result.programme.indicator_by_code(),
         teams={t.code: t for t in state.result.programme.teams},
+        progress={code: state.notes.progress_of(code, context["period"]) for code in roadmap_subjects(state.programme)},
+        progress_url=reverse("dashboard:progress", args=context["notes_base"]) if "notes_base" in context else "",
     )
     return render(request, "dashboard/roadmap.html", context)
 

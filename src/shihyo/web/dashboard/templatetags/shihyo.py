@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from shihyo.core import labels
+from shihyo.core import commentary, labels
 from shihyo.core.completeness import Completeness, describe
 from shihyo.core.formatting import format_value
 from shihyo.core.indicators import Indicator
@@ -159,3 +159,19 @@ def unit_kind(kind: str) -> str:
 @register.filter
 def team_kind(kind: str) -> str:
     return labels.label_of(TeamKind, str(kind), lang())
+
+
+@register.filter
+def section_label(section: str) -> str:
+    """所見 / 課題 / 対応策 in the page's language."""
+    return commentary.section_label(section, lang())
+
+
+@register.filter
+def note_state(state: str) -> str:
+    return _("Published") if state == commentary.NoteState.PUBLISHED else _("Draft")
+
+
+@register.filter
+def progress_text(state: str) -> str:
+    return commentary.progress_label(commentary.Progress(state), lang())
