@@ -195,6 +195,8 @@ def test_a_report_with_nothing_to_list_still_typesets(reports: dict[str, Report]
         summary=(),
         pillars=(),
         teams=(),
+        commentary=None,
+        other_commentary=(),
     )
     path = write_pdf(empty, tmp_path / "empty.pdf")
     text = pdf_text(path)

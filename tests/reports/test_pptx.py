@@ -65,6 +65,11 @@ def _xml_parts(path: Path, prefixes: tuple[str, ...] = ("ppt/slides/slide", "ppt
                 yield name, parse_xml(package.read(name))
 
 
+def indicator_slides(report: Report) -> list[int]:
+    """The slide number of each indicator page, in page order (a commentary slide may follow one)."""
+    return [n for n, plan in enumerate(plan_deck(report), 1) if plan.kind == "indicator"]
+
+
 def _charts(path: Path) -> dict[int, list[Any]]:
     """Slide number → the charts on it (python-pptx objects)."""
     prs = Presentation(str(path))
@@ -91,11 +96,21 @@ def test_one_slide_per_page_of_the_report(reports: dict[str, Report], decks: dic
     assert count["cover"] == count["overview"] == count["highlights"] == count["teams"] == 1
     assert count["indicator"] == len(report.indicator_pages) == 19
     assert count["summary"] >= 2 and count["measures"] >= 2
-    expected = 1 + 1 + 1 + len(report.indicator_pages) + count["summary"] + count["measures"] + 1
+    # the office's commentary: one slide after the highlights (the programme's) and one after each page that has it
+    written = sum(1 for p in report.indicator_pages if p.commentary) + (report.commentary is not None)
+    written += len(report.other_commentary)  # on indicators without a page of their own (電子契約)
+    assert count["commentary"] == written == 9
+    expected = 1 + 1 + 1 + len(report.indicator_pages) + written + count["summary"] + count["measures"] + 1
     prs = Presentation(str(decks[lang]))
     assert len(prs.slides) == len(plan) == expected
-    assert kinds == sorted(
-        kinds, key=["cover", "overview", "highlights", "indicator", "summary", "measures", "teams"].index
+    for n, kind in enumerate(kinds):
+        if kind == "commentary":  # after the highlights, or right after the indicator it is about
+            assert kinds[n - 1] in ("highlights", "indicator", "commentary")
+            if kinds[n - 1] == "indicator":
+                assert plan[n].title.endswith(plan[n - 1].title)
+    ordered = [k for k in kinds if k != "commentary"]
+    assert ordered == sorted(
+        ordered, key=["cover", "overview", "highlights", "indicator", "summary", "measures", "teams"].index
     )
     width, height = prs.slide_width, prs.slide_height
     assert width is not None and height is not None and width * 9 == height * 16  # 16:9
@@ -177,7 +192,7 @@ def test_bar_line_charts_have_a_secondary_axis_with_both_series(
 ) -> None:
     report = reports["ja"]
     index = next(i for i, p in enumerate(report.indicator_pages) if p.card.indicator.code == code)
-    number = 4 + index  # cover, overview, highlights, then one slide per indicator
+    number = indicator_slides(report)[index]
     (chart,) = _charts(decks["ja"])[number]
     plot_area = chart._chartSpace.chart.plotArea
     bar, line = plot_area.find(qn("c:barChart")), plot_area.find(qn("c:lineChart"))
@@ -213,8 +228,8 @@ def test_chart_values_are_the_engines_values(
     report = reports[lang]
     style = kobe.programme.wareki_style
     charts = _charts(decks[lang])
-    for i, page in enumerate(report.indicator_pages):
-        (chart,) = charts[4 + i]
+    for number, page in zip(indicator_slides(report), report.indicator_pages, strict=True):
+        (chart,) = charts[number]
         shown: dict[str, set[float]] = {}
         stacks: dict[str, float] = {}
         for plot in chart.plots:
@@ -245,7 +260,10 @@ def test_chart_values_are_the_engines_values(
 def test_number_formats_follow_the_indicators_precision(decks: dict[str, Path], reports: dict[str, Report]) -> None:
     pages = reports["ja"].indicator_pages
     charts = _charts(decks["ja"])
-    plot_areas = {page.card.indicator.code: charts[4 + i][0]._chartSpace.chart.plotArea for i, page in enumerate(pages)}
+    numbers = indicator_slides(reports["ja"])
+    plot_areas = {
+        p.card.indicator.code: charts[n][0]._chartSpace.chart.plotArea for n, p in zip(numbers, pages, strict=True)
+    }
 
     def axis_format(code: str) -> str:
         return str(plot_areas[code].findall(qn("c:valAx"))[0].find(qn("c:numFmt")).get("formatCode"))
@@ -256,7 +274,7 @@ def test_number_formats_follow_the_indicators_precision(decks: dict[str, Path], 
     assert axis_format("hp_faq_access") == '#,##0,,"百万";"▲"#,##0,,"百万"'  # published in 百万件
     en = _charts(decks["en"])
     index = next(i for i, p in enumerate(pages) if p.card.indicator.code == "smart_coverage")
-    plot_area = en[4 + index][0]._chartSpace.chart.plotArea
+    plot_area = en[indicator_slides(reports["en"])[index]][0]._chartSpace.chart.plotArea
     assert plot_area.findall(qn("c:valAx"))[0].find(qn("c:numFmt")).get("formatCode") == "#,##0.0"
 
 

@@ -59,7 +59,7 @@ def test_write_returns_the_path_and_sheets_are_in_order(written: dict[str, Path]
     assert written["ja"].name == "kobe_ja.xlsx" and written["ja"].is_file()
     book = openpyxl.load_workbook(written["ja"])
     areas = list(dict.fromkeys(p.area.split(" — ")[-1] for p in reports["ja"].indicator_pages))
-    assert book.sheetnames == ["表紙", "主要指標一覧表", *areas, "データ"]
+    assert book.sheetnames == ["表紙", "主要指標一覧表", *areas, "データ", "所見", "主要施策一覧表"]
     assert openpyxl.load_workbook(written["en"]).sheetnames[:2] == ["Cover", "Summary"]
 
 

@@ -243,3 +243,15 @@ def _text_problems(field: str, texts: Iterable[str], limit: int) -> list[EntryPr
         if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
             problems.append(EntryProblem(field, "制御文字は使えません", "control characters are not allowed"))
     return problems
+
+
+def sections(note: Commentary) -> list[tuple[str, tuple[str, ...]]]:
+    """The parts of a commentary that have text, in reading order: findings, issues, actions."""
+    parts: list[tuple[str, tuple[str, ...]]] = []
+    if note.findings:
+        parts.append(("findings", (note.findings,)))
+    if note.issues:
+        parts.append(("issues", note.issues))
+    if note.actions:
+        parts.append(("actions", note.actions))
+    return parts

@@ -7,11 +7,13 @@ from the engine's result; nothing is typed into a template.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from shihyo import __version__
 from shihyo.core.charts import Chart, build_chart
+from shihyo.core.commentary import PROGRAMME_WIDE, Commentary, MeasureProgress, Notes, progress_label, roadmap_subjects
 from shihyo.core.completeness import describe as describe_completeness
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import format_value
@@ -42,6 +44,13 @@ LABELS = {
         "plan": "計画",
         "indicator": "指標",
         "highlights": "ハイライト",
+        "commentary": "事務局の所見",
+        "commentary_origin": "事務局が記載（数値から自動生成したものではありません）",
+        "generated": "数値から自動生成",
+        "findings": "所見",
+        "issues": "課題",
+        "actions": "対応策",
+        "progress": "進捗",
         "as_of": "データ基準日",
         "version": "データ版",
         "software": "ソフトウェア",
@@ -70,6 +79,13 @@ LABELS = {
         "plan": "Plan",
         "indicator": "Indicator",
         "highlights": "Highlights",
+        "commentary": "The office's commentary",
+        "commentary_origin": "Written by the office (not generated from the figures)",
+        "generated": "Generated from the figures",
+        "findings": "Findings",
+        "issues": "Issues",
+        "actions": "Actions",
+        "progress": "Progress",
         "as_of": "Data as of",
         "version": "Data version",
         "software": "Software",
@@ -103,6 +119,7 @@ class IndicatorPage:
     highlights: tuple[Highlight, ...]
     chart: Chart  # drawn by each format's renderer
     footnotes: tuple[str, ...]
+    commentary: Commentary | None = None  # the office's published text for this indicator and period
 
 
 @dataclass(frozen=True)
@@ -137,9 +154,23 @@ class Report:
     teams: tuple[Team, ...]
     wareki_style: WarekiStyle = WarekiStyle.SLASH
     data_rows: tuple[dict[str, Any], ...] = ()  # the long indicator table (tables.indicator_rows)
+    commentary: Commentary | None = None  # the office's published text on the programme for the period
+    progress: Mapping[str, MeasureProgress] = field(default_factory=dict)  # by measure or task code
+    # commentary on indicators that have no page of their own (not key indicators): (name, text)
+    other_commentary: tuple[tuple[str, Commentary], ...] = ()
 
     def label(self, key: str) -> str:
         return LABELS[self.lang][key]
+
+    def progress_text(self, code: str) -> str:
+        """The state of a measure or task in the report's period (or as last recorded before it): 実施中."""
+        found = self.progress.get(code)
+        if found is None:
+            return ""
+        text = progress_label(found.state, self.lang)
+        if found.period != self.period:  # recorded for an earlier period and not changed since
+            text += f"（{_year_label(found.period, self.wareki_style, self.lang)}）"
+        return text
 
 
 def _change(card: IndicatorCard, lang: str, base: bool) -> str:
@@ -206,11 +237,13 @@ def build_report(
     lang: str = "ja",
     as_of_label: str = "",
     data_version: str = "",
+    notes: Notes | None = None,
 ) -> Report:
     """Everything the report says about the programme for `period`, as of the result's moment."""
     programme = result.programme
     style = programme.wareki_style
     unit = main_org_unit(programme)
+    notes = notes or Notes()
     groups: tuple[AreaCards, ...] = overview(result, evaluations, reconciliations, period, unit)
     cards = [c for g in groups for c in g.cards]
     rows, pages = [], []
@@ -237,6 +270,7 @@ def build_report(
                     highlights=tuple(highlights_for(c, result)),
                     chart=build_chart(result, c.indicator, unit),
                     footnotes=c.indicator.footnotes,
+                    commentary=notes.commentary_of(c.indicator.code, period),
                 )
             )
     key = [
@@ -248,7 +282,7 @@ def build_report(
     key += largest_change(cards, result) + effect_highlights(result, unit, period)
     years = summary_years(result)
     title = (programme.name_en or programme.name) if lang == "en" else programme.name
-    period_label = period.label(style, lang) + ("年度" if lang == "ja" and period.months == 12 else "")
+    period_label = _year_label(period, style, lang)
     return Report(
         lang=lang,
         title=title,
@@ -269,7 +303,31 @@ def build_report(
         teams=programme.teams,
         wareki_style=style,
         data_rows=tuple(indicator_rows(result, lang)),
+        commentary=notes.commentary_of(PROGRAMME_WIDE, period),
+        other_commentary=_other_commentary(programme, notes, period, {p.card.indicator.code for p in pages}, lang),
+        progress={
+            code: found
+            for code in roadmap_subjects(programme)
+            if (found := notes.progress_of(code, period)) is not None
+        },
     )
+
+
+def _year_label(period: Period, style: WarekiStyle, lang: str) -> str:
+    """A period as the report's headings write it: R3年度, R4年度上期, FY2021."""
+    return period.label(style, lang) + ("年度" if lang == "ja" and period.months == 12 else "")
+
+
+def _other_commentary(
+    programme: Programme, notes: Notes, period: Period, paged: set[str], lang: str
+) -> tuple[tuple[str, Commentary], ...]:
+    """Published commentary on indicators without a page, so that nothing the office wrote is left out."""
+    found = []
+    for indicator in programme.indicators:
+        note = notes.commentary_of(indicator.code, period) if indicator.code not in paged else None
+        if note is not None:
+            found.append(((indicator.name_en or indicator.name) if lang == "en" else indicator.name, note))
+    return tuple(found)
 
 
 def status_counts(report: Report) -> dict[str, int]:

@@ -26,6 +26,7 @@ from typing import Any
 import typst
 
 from shihyo.core.charts import KIND_LABELS, vega_lite
+from shihyo.core.commentary import Commentary, sections
 from shihyo.core.model import Measure, Pillar, Task, Team
 from shihyo.core.report import IndicatorPage, Report
 from shihyo.fonts import chart_png, japanese_font_files
@@ -171,6 +172,20 @@ def _page(report: Report, page: IndicatorPage, image: str) -> dict[str, Any]:
         "facts": facts,
         "highlights": [h.text(report.lang) for h in page.highlights],
         "footnotes": list(page.footnotes),
+        "commentary": _commentary(report, page.commentary),
+    }
+
+
+def _commentary(report: Report, note: Commentary | None) -> dict[str, Any] | None:
+    """The office's own text, laid out apart from the generated highlights."""
+    if note is None:
+        return None
+    return {
+        "sections": [
+            {"label": report.label(key), "items": list(items), "numbered": key != "findings"}
+            for key, items in sections(note)
+        ],
+        "source": note.source,
     }
 
 
@@ -208,6 +223,7 @@ def _task(report: Report, task: Task, team_names: dict[str, str]) -> dict[str, A
         "badges": [b for b in badges if b],
         "owner": team_names.get(task.owner_team or "", ""),
         "note": task.note,
+        "progress": report.progress_text(task.code),
     }
 
 
@@ -216,6 +232,7 @@ def _measure(report: Report, measure: Measure, team_names: dict[str, str]) -> di
         "name": measure.name,
         "summary": list(measure.summary),
         "note": measure.note,
+        "progress": report.progress_text(measure.code),
         "tasks": [_task(report, t, team_names) for t in measure.tasks],
     }
 
@@ -264,6 +281,10 @@ LABEL_KEYS = (
     "plan",
     "indicator",
     "highlights",
+    "commentary",
+    "commentary_origin",
+    "generated",
+    "progress",
     "as_of",
     "version",
     "page",
@@ -295,6 +316,11 @@ def report_data(report: Report, images: list[str]) -> dict[str, Any]:
         "software": report.software,
         "overview": _overview(report),
         "highlights": [h.text(report.lang) for h in report.key_highlights],
+        "commentary": _commentary(report, report.commentary),
+        "other_commentary": [
+            {"title": f"{label(report, 'commentary')}：{name}", **(_commentary(report, note) or {})}
+            for name, note in report.other_commentary
+        ],
         "pages": [_page(report, p, image) for p, image in zip(report.indicator_pages, images, strict=True)],
         "summary": _summary(report),
         "pillars": _pillars(report, report.pillars),

@@ -28,6 +28,7 @@ from shihyo.core.report import STATUS_TEXT, IndicatorPage, Report, status_counts
 from shihyo.core.summary_table import SummarySection
 from shihyo.reports.pptx.chart_drawing import add_chart
 from shihyo.reports.pptx.charts import plan_chart
+from shihyo.reports.pptx.commentary import commentary_paras
 from shihyo.reports.pptx.tables import Cell, Grid, add_table, paginate, row_heights
 from shihyo.reports.pptx.text import (
     EMU_PER_INCH,
@@ -101,7 +102,7 @@ WORDS = {
 
 @dataclass
 class SlidePlan:
-    kind: str  # cover | overview | highlights | indicator | summary | measures | teams
+    kind: str  # cover | overview | highlights | commentary | indicator | summary | measures | teams
     title: str = ""
     kicker: str = ""  # the small line above the title
     grid: Grid | None = None
@@ -237,6 +238,12 @@ def _team_names(report: Report) -> dict[str, str]:
     return {t.code: t.name for t in report.teams}
 
 
+def _progress(report: Report, code: str, before: str = "") -> str:
+    """The recorded state of a measure or task, ［実施中］, or nothing."""
+    state = report.progress_text(code)
+    return f"{before}［{state}］" if state else ""
+
+
 def _measures_grid(report: Report, pillars: Sequence[Pillar]) -> tuple[Grid, list[bool]]:
     words = _words(report)
     teams = _team_names(report)
@@ -255,13 +262,16 @@ def _measures_grid(report: Report, pillars: Sequence[Pillar]) -> tuple[Grid, lis
             for i, measure in enumerate(area.measures):
                 area_text = f"{area.name}\n{area.heading}" if area.heading else area.name
                 tasks = "\n".join(
-                    "・" + task.name + (f"（{teams[task.owner_team]}）" if task.owner_team in teams else "")
+                    "・"
+                    + task.name
+                    + (f"（{teams[task.owner_team]}）" if task.owner_team in teams else "")
+                    + _progress(report, task.code)
                     for task in measure.tasks
                 )
                 grid.rows.append(
                     [
                         Cell(area_text if i == 0 else "", bold=True, fill=LABEL_FILL),
-                        Cell(measure.name, bold=True),
+                        Cell(measure.name + _progress(report, measure.code, "\n"), bold=True),
                         Cell("\n".join("・" + s for s in measure.summary)),
                         Cell(tasks or "―"),
                     ]
@@ -356,8 +366,17 @@ def plan_deck(report: Report) -> list[SlidePlan]:
     highlight_pages = _highlight_paras(report, CONTENT_W, room)
     for i, paras in enumerate(highlight_pages, 1):
         deck.append(SlidePlan("highlights", _numbered(t("highlights"), i, len(highlight_pages)), top_line, paras=paras))
+    if report.commentary is not None:
+        paras = commentary_paras(report, report.commentary, CONTENT_W, room)
+        deck.append(SlidePlan("commentary", t("commentary"), top_line, paras=paras))
+    for name, note in report.other_commentary:
+        paras = commentary_paras(report, note, CONTENT_W, room)
+        deck.append(SlidePlan("commentary", f"{t('commentary')}：{name}", top_line, paras=paras))
     for page in report.indicator_pages:
         deck.append(SlidePlan("indicator", page.title, page.area, page=page))
+        if page.commentary is not None:  # the office's own words on a slide of their own, after the figures
+            paras = commentary_paras(report, page.commentary, CONTENT_W, room)
+            deck.append(SlidePlan("commentary", f"{t('commentary')}：{page.title}", page.area, paras=paras))
     summary, keep = _summary_grid(report, report.summary)
     pages = _split(summary, keep, room - 0.3, _words(report)["continued"])
     for i, (grid, heights) in enumerate(pages, 1):
@@ -532,7 +551,7 @@ def build_deck(report: Report) -> Any:
             _cover(slide, report)
             continue
         _heading(slide, plan)
-        if plan.kind == "highlights":
+        if plan.kind in ("highlights", "commentary"):
             _highlights(slide, plan)
         elif plan.kind == "indicator":
             _indicator(slide, plan, report)

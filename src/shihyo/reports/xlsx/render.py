@@ -45,6 +45,7 @@ from shihyo.reports.xlsx.cells import (
 )
 from shihyo.reports.xlsx.charts import CHART_HEIGHT, PageTable, native_chart
 from shihyo.reports.xlsx.data import Figures, write_data_sheet
+from shihyo.reports.xlsx.notes import commentary_rows, write_commentary_sheet, write_measures_sheet
 
 __all__ = ["BASE_FILL", "FONT", "PLAN_FILL", "TEXT", "number_format", "write_xlsx"]
 
@@ -63,6 +64,10 @@ TEXT = {
         "cover": "表紙",
         "summary": "主要指標一覧表",
         "data": "データ",
+        "commentary": "所見",
+        "measures": "主要施策一覧表",
+        "commentary_about": "事務局が記載した所見・課題・対応策（数値から自動生成したものではありません）",
+        "measures_about": "施策・タスクと記録された進捗",
         "indicator": "指標",
         "unit": "単位",
         "code": "コード",
@@ -97,6 +102,10 @@ TEXT = {
         "cover": "Cover",
         "summary": "Summary",
         "data": "Data",
+        "commentary": "Commentary",
+        "measures": "Measures",
+        "commentary_about": "The office's findings, issues and actions (written, not generated from the figures)",
+        "measures_about": "Measures and tasks with their recorded progress",
         "indicator": "Indicator",
         "unit": "Unit",
         "code": "Code",
@@ -188,6 +197,9 @@ def write_xlsx(report: Report, path: Path) -> Path:
         areas.setdefault(page.area, []).append(n)
     area_names = {area: sheet_name(area.split(" — ")[-1], taken) for area in areas}
     names["data"] = sheet_name(t["data"], taken)
+    if commentary_rows(report):
+        names["commentary"] = sheet_name(t["commentary"], taken)
+    names["measures"] = sheet_name(t["measures"], taken)
 
     cover = book.add_worksheet(names["cover"])
     summary = book.add_worksheet(names["summary"])
@@ -198,6 +210,9 @@ def write_xlsx(report: Report, path: Path) -> Path:
         _area(book, ws, styles, report, area, pages, [figures.tables[i] for i in indices])
     data = book.add_worksheet(names["data"])
     write_data_sheet(data, styles, report, figures, TEXT[report.lang])
+    if "commentary" in names:
+        write_commentary_sheet(book.add_worksheet(names["commentary"]), styles, report)
+    write_measures_sheet(book.add_worksheet(names["measures"]), styles, report)
     _cover(cover, styles, report, names, area_names)
     cover.activate()
     book.close()
@@ -233,6 +248,9 @@ def _cover(ws: Any, st: Styles, report: Report, names: dict[str, str], areas: di
     sheets = [(names["summary"], t["summary_about"])]
     sheets += [(name, f"{area} — {t['area_about']}") for area, name in areas.items()]
     sheets.append((names["data"], t["data_about"]))
+    if "commentary" in names:
+        sheets.append((names["commentary"], t["commentary_about"]))
+    sheets.append((names["measures"], t["measures_about"]))
     link = st.get(font_color=BLUE, underline=1)
     for name, about in sheets:
         ws.write_url(row, 0, f"internal:'{name}'!A1", link, name)
