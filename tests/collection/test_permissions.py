@@ -16,7 +16,12 @@ from django.test import Client
 
 from shihyo.core.collection import EntryInput
 from shihyo.core.periods import parse_period
-from shihyo.web.catalogue.models import CommentaryRevision, ObservationRevision, ProgressRevision
+from shihyo.web.catalogue.models import (
+    CommentaryRevision,
+    DefinitionRevision,
+    ObservationRevision,
+    ProgressRevision,
+)
 from shihyo.web.collection import services
 from shihyo.web.collection.models import AccountEvent, EntryRevision, Round, Submission, SubmissionEvent
 from tests.collection.conftest import PASSWORD
@@ -123,6 +128,9 @@ ENDPOINTS = (
         writes=True,
     ),
     Endpoint("roadmap", "get", "/roadmap/", EVERYONE),
+    Endpoint("catalogue: series", "get", "/catalogue/mini/series/", ADMIN_ONLY),
+    Endpoint("catalogue: a series", "get", "/catalogue/mini/series/online/", ADMIN_ONLY),
+    Endpoint("catalogue: new series", "get", "/catalogue/mini/series/new/", ADMIN_ONLY),
 )
 
 
@@ -148,6 +156,7 @@ def _footprint() -> tuple[int, ...]:
         Round.objects.count(),
         CommentaryRevision.objects.count(),
         ProgressRevision.objects.count(),
+        DefinitionRevision.objects.count(),
     )
 
 

@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.csrf",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "shihyo.web.dashboard.context.office",
                 "shihyo.web.context.version",
             ],
         },

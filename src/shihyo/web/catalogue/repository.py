@@ -161,6 +161,28 @@ def save_dataset(
     return SaveSummary(code, definitions_changed, added, changed, len(gone), unchanged, kept, recorded)
 
 
+def definition_documents(code: str) -> dict[str, str]:
+    """The canonical text of each definition file of the programme as it stands now."""
+    row = models.DefinitionRevision.objects.filter(programme__code=code).order_by("-recorded_at", "-id").first()
+    if row is None:
+        raise UserError(ja=f"「{code}」に定義がありません", en=f"'{code}' has no definitions")
+    return dict(row.documents)
+
+
+def record_definitions(code: str, documents: dict[str, str], *, by: str, reason: str, now: datetime) -> bool:
+    """A new definition revision with these files (already checked), unless they are what is stored."""
+    digest = hashlib.sha256(json.dumps(documents, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    with transaction.atomic():
+        programme = models.Programme.objects.select_for_update().get(code=code)
+        latest = models.DefinitionRevision.objects.filter(programme=programme).order_by("-recorded_at", "-id").first()
+        if latest is not None and latest.digest == digest:
+            return False
+        models.DefinitionRevision.objects.create(
+            programme=programme, recorded_at=now, recorded_by=by, reason=reason, digest=digest, documents=documents
+        )
+    return True
+
+
 def programme_codes() -> list[str]:
     return list(models.Programme.objects.order_by("code").values_list("code", flat=True))
 

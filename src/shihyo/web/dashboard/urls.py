@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shihyo.web.dashboard import notes, views
+from shihyo.web.dashboard import editor, notes, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -14,5 +14,8 @@ urlpatterns = [
     path("notes/<slug:programme>/<str:period>/commentary/", notes.commentary_page, name="programme-commentary"),
     path("notes/<slug:programme>/<str:period>/commentary/<slug:subject>/", notes.commentary_page, name="commentary"),
     path("notes/<slug:programme>/<str:period>/progress/", notes.progress_page, name="progress"),
+    path("catalogue/<slug:programme>/series/", editor.series_list, name="series-list"),
+    path("catalogue/<slug:programme>/series/new/", editor.series_page, name="series-new"),
+    path("catalogue/<slug:programme>/series/<slug:series>/", editor.series_page, name="series-edit"),
     path("assets/vega-embed.js", views.vega_bundle, name="vega"),
 ]

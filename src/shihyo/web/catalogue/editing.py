@@ -1,0 +1,116 @@
+"""Changing the definitions on screen: one item of a definition file replaced (or added), checked by the
+same rules as the files, previewed against the stored figures, then saved as a definition revision.
+
+A change is built on the files as they stand (`definition_documents`); the item the form describes takes
+the place of the stored one, and the whole programme is parsed and checked again together with the stored
+observations, so a change is accepted exactly when the files with that change would load. What is stored
+is the canonical text of the parsed programme (what `shihyo export` writes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import yaml
+
+from shihyo.core.changes import Changes, value_changes
+from shihyo.core.engine import EvaluationRequest, evaluate
+from shihyo.core.model import Dataset, Programme
+from shihyo.core.problems import Problem, ValidationFailed
+from shihyo.io.commentary import COMMENTARY
+from shihyo.io.directory import OBSERVATIONS, parse_programme_files, programme_files
+from shihyo.io.observations_csv import write_observations
+from shihyo.io.yaml_source import dump_yaml
+from shihyo.web.catalogue import repository
+from shihyo.web.catalogue.evaluation import evaluate_programme
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The definition files with one item changed, parsed and checked: ready to preview or save."""
+
+    code: str
+    base: int  # the definition revision the change was made on (a later one means someone else saved)
+    programme: Programme
+    documents: dict[str, str]  # canonical text of every definition file
+
+    @property
+    def digest(self) -> str:
+        """Names exactly this change: a save must carry the digest of the change the office previewed."""
+        text = json.dumps(self.documents, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(f"{self.base}:{text}".encode()).hexdigest()[:32]
+
+
+def stored_items(code: str, file: str) -> list[dict[str, Any]]:
+    """The items of one definition file as plain mappings, in file order."""
+    items = yaml.safe_load(repository.definition_documents(code)[file]) or []
+    return [dict(item) for item in items]
+
+
+def propose(code: str, file: str, item_code: str | None, item: dict[str, Any]) -> Proposal:
+    """The stored files with `item` in place of the item `item_code` (None: added at the end); every problem
+    of the changed files raises ValidationFailed, naming the file, line and field as a file load would."""
+    base = repository.read_definitions(code).revision_id
+    documents = repository.definition_documents(code)
+    items = yaml.safe_load(documents[file]) or []
+    codes = [str(i.get("code")) for i in items]
+    if item_code is None:
+        if item.get("code") in codes:
+            raise ValidationFailed(
+                [
+                    Problem(
+                        file,
+                        None,
+                        "code",
+                        ja=f"コード「{item.get('code')}」はすでにあります",
+                        en=f"the code '{item.get('code')}' is already taken",
+                        hint_ja="別のコードにしてください",
+                        hint_en="choose another code",
+                    )
+                ]
+            )
+        items.append(item)
+    else:
+        items[codes.index(item_code)] = item
+    changed = {**documents, file: dump_yaml(items)}
+    stored = repository.read_programme(code).dataset.observations
+    files = {name: text.encode() for name, text in changed.items()}
+    files[OBSERVATIONS] = write_observations(stored).encode()
+    programme = parse_programme_files(files).programme  # raises ValidationFailed with every problem
+    canonical = programme_files(Dataset(programme=programme, observations=()))
+    return Proposal(
+        code,
+        base,
+        programme,
+        {name: text for name, text in canonical.items() if name not in (OBSERVATIONS, COMMENTARY)},
+    )
+
+
+def preview(proposal: Proposal) -> Changes:
+    """Every figure the change moves, old → new, against the figures as they stand."""
+    state = evaluate_programme(proposal.code)
+    after = evaluate(EvaluationRequest(proposal.programme, repository.revision_frame(proposal.code), None))
+    return value_changes(state.result, after)
+
+
+def save(proposal: Proposal, *, base: int, by: str, reason: str, now: datetime) -> bool:
+    """Record the change as a definition revision; refused if the definitions changed since `base`."""
+    if repository.read_definitions(proposal.code).revision_id != base:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "",
+                    None,
+                    "base",
+                    ja="確認している間に、ほかの人が定義を変更しました",
+                    en="someone else changed the definitions while you were reviewing",
+                    hint_ja="最新の定義で変更内容を確認し直してから保存してください",
+                    hint_en="review your change against the current definitions, then save again",
+                )
+            ]
+        )
+    return repository.record_definitions(proposal.code, proposal.documents, by=by, reason=reason, now=now)

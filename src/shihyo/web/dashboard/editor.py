@@ -1,0 +1,170 @@
+"""The office changes its catalogue on screen: the series (data elements) of a programme.
+
+Each change goes form → proposal (the same rules as the files, problems by field) → preview (which
+figures move, old → new) → save with a reason, as a definition revision; nothing is saved before the
+office has seen the preview, and a refused change saves nothing.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, ClassVar
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from shihyo.core import clock, inputs
+from shihyo.core.assignments import KINDS
+from shihyo.core.model import OrgAggregation, PartRelation, TimeAggregation
+from shihyo.core.problems import Problem, ValidationFailed
+from shihyo.web import errors
+from shihyo.web.catalogue import editing, repository
+from shihyo.web.catalogue.evaluation import evaluate_programme
+from shihyo.web.collection import permissions
+from shihyo.web.collection.views import forbidden, member_view
+from shihyo.web.forms import ListField, ParsedForm, Parser
+
+SERIES = "series.yaml"
+MAX_SERIES_NAME = 200
+MAX_UNIT = 20
+MAX_NOTE = 2000
+MAX_SOURCE = 300
+
+
+def _text(limit: int, *, required: bool = False, multiline: bool = False) -> Parser:
+    return partial(inputs.parse_text, max_length=limit, required=required, multiline=multiline)
+
+
+class SeriesForm(ParsedForm):
+    """One series as the office fills it in; `series.yaml`'s rules then judge the whole programme."""
+
+    parsers: ClassVar[dict[str, Parser]] = {
+        "code": _text(inputs.MAX_CODE),
+        "name": _text(MAX_SERIES_NAME, required=True),
+        "name_en": _text(MAX_SERIES_NAME),
+        "unit": _text(MAX_UNIT),
+        "decimals": partial(inputs.parse_whole, low=0, high=6),
+        "time_aggregation": _text(inputs.MAX_CODE),
+        "org_aggregation": _text(inputs.MAX_CODE),
+        "part_of": _text(inputs.MAX_CODE),
+        "relation": _text(inputs.MAX_CODE),
+        "note": _text(MAX_NOTE, multiline=True),
+        "source": _text(MAX_SOURCE),
+        "range_min": _text(inputs.MAX_NAME),
+        "range_max": _text(inputs.MAX_NAME),
+        "reason": _text(500),
+        "previewed": _text(64),
+        "base": partial(inputs.parse_whole, low=0, high=10**12),
+    }
+    reported_by = ListField(required=False)
+
+
+def _item(data: dict[str, Any], code: str) -> dict[str, Any]:
+    """The series as `series.yaml` writes it (empty fields left out, as the canonical files do)."""
+    item: dict[str, Any] = {"code": code, "name": data["name"], "unit": data["unit"], "decimals": data["decimals"]}
+    optional = ("name_en", "time_aggregation", "org_aggregation", "part_of", "relation", "note", "source")
+    item.update({key: data[key] for key in optional if data[key]})
+    reported = [inputs.parse_text(v, "reported_by", max_length=inputs.MAX_CODE) for v in data["reported_by"]]
+    if reported:
+        item["reported_by"] = reported
+    bounds = {key: data[f"range_{key}"] for key in ("min", "max") if data[f"range_{key}"]}
+    if bounds:
+        item["range"] = bounds
+    return item
+
+
+def _initial(series: dict[str, Any]) -> dict[str, Any]:
+    bounds = series.get("range") or {}
+    return {
+        **{k: "" if v is None else v for k, v in series.items() if k not in ("range", "reported_by")},
+        "reported_by": list(series.get("reported_by") or []),
+        "range_min": bounds.get("min", ""),
+        "range_max": bounds.get("max", ""),
+    }
+
+
+def _context(request: HttpRequest, code: str, series_code: str | None) -> dict[str, Any]:
+    state = evaluate_programme(code)
+    programme = state.programme
+    return {
+        "title": _("Add a series") if series_code is None else _("Change a series"),
+        "programme": programme,
+        "series_code": series_code,
+        "others": [s for s in programme.series if s.code != series_code],
+        "kinds": sorted(KINDS),
+        "units": [u for u in programme.org_units if u.kind.value != "benchmark"],
+        "time_choices": [t.value for t in TimeAggregation],
+        "org_choices": [o.value for o in OrgAggregation],
+        "relation_choices": [r.value for r in PartRelation],
+        "back": reverse("dashboard:series-list", args=[code]),
+    }
+
+
+@require_http_methods(["GET"])
+@member_view
+def series_list(request: HttpRequest, programme: str) -> HttpResponse:
+    if not permissions.can_write_notes(request.user):
+        return forbidden(request, _("Only the programme office changes the catalogue."))
+    code = repository.resolve_programme(programme)
+    state = evaluate_programme(code)
+    return render(
+        request,
+        "dashboard/series_list.html",
+        {"title": _("Series"), "programme": state.programme, "series": state.programme.series},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def series_page(request: HttpRequest, programme: str, series: str | None = None) -> HttpResponse:
+    """GET: the form. POST action=preview: the checked change and the figures it moves. action=save: store."""
+    if not permissions.can_write_notes(request.user):
+        return forbidden(request, _("Only the programme office changes the catalogue."))
+    code = repository.resolve_programme(programme)
+    stored = {str(s["code"]): s for s in editing.stored_items(code, SERIES)}
+    if series is not None and series not in stored:
+        raise Http404(series)
+    context = _context(request, code, series)
+    base = repository.read_definitions(code).revision_id
+    context["form"] = _initial(stored[series]) if series else {"decimals": 0, "reported_by": []}
+    context["base"] = base
+    if request.method == "GET":
+        return render(request, "dashboard/series_edit.html", context)
+    context["form"] = {**request.POST.dict(), "reported_by": request.POST.getlist("reported_by")}
+    try:
+        data = SeriesForm(request.POST).parsed()
+        item_code = series if series is not None else data["code"]
+        proposal = editing.propose(code, SERIES, series, _item(data, item_code))
+        if request.POST.get("action") == "save" and request.POST.get("previewed") == proposal.digest:
+            if not data["reason"]:
+                raise inputs.InvalidInput(
+                    Problem(
+                        "",
+                        None,
+                        "reason",
+                        ja="変更の理由を書いてください",
+                        en="say why you make the change",
+                        hint_ja="履歴に残ります",
+                        hint_en="it is kept in the history",
+                    )
+                )
+            saved = editing.save(
+                proposal, base=data["base"], by=request.user.get_username(), reason=data["reason"], now=clock.now()
+            )
+            done = _("Saved as a new version of the definitions.") if saved else _("Nothing changed.")
+            messages.success(request, done)
+            return redirect(context["back"])
+        context["changes"] = editing.preview(proposal)
+        context["digest"] = proposal.digest  # what a save must match: the change shown in this preview
+        context["base"] = data["base"]
+        context["previewed"] = True
+    except ValidationFailed as exc:
+        if errors.wants_json(request):
+            raise
+        context["problems"] = exc.problems
+        return render(request, "dashboard/series_edit.html", context, status=400)
+    return render(request, "dashboard/series_edit.html", context)
