@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from shihyo.core.changes import Changes, value_changes
 from shihyo.core.engine import EvaluationRequest, evaluate
 from shihyo.core.model import Dataset, Programme
 from shihyo.core.problems import Problem, ValidationFailed
+from shihyo.io.catalogue_book import CatalogueUpload
 from shihyo.io.commentary import COMMENTARY
 from shihyo.io.directory import OBSERVATIONS, parse_programme_files, programme_files
 from shihyo.io.observations_csv import write_observations
@@ -76,7 +78,22 @@ def propose(code: str, file: str, item_code: str | None, item: dict[str, Any]) -
         items.append(item)
     else:
         items[codes.index(item_code)] = item
-    changed = {**documents, file: dump_yaml(items)}
+    return propose_files(code, {file: items}, base=base, documents=documents)
+
+
+def propose_files(
+    code: str,
+    replaced: dict[str, list[dict[str, Any]]],
+    *,
+    base: int | None = None,
+    documents: dict[str, str] | None = None,
+) -> Proposal:
+    """The stored files with whole item lists replaced (an uploaded workbook's sheets), checked together."""
+    if base is None:
+        base = repository.read_definitions(code).revision_id
+    if documents is None:
+        documents = repository.definition_documents(code)
+    changed = {**documents, **{file: dump_yaml(items) for file, items in replaced.items()}}
     stored = repository.read_programme(code).dataset.observations
     files = {name: text.encode() for name, text in changed.items()}
     files[OBSERVATIONS] = write_observations(stored).encode()
@@ -88,6 +105,13 @@ def propose(code: str, file: str, item_code: str | None, item: dict[str, Any]) -
         programme,
         {name: text for name, text in canonical.items() if name not in (OBSERVATIONS, COMMENTARY)},
     )
+
+
+def restore(code: str, base: int, documents: dict[str, str]) -> Proposal:
+    """A proposal kept between preview and save (the session holds its files), parsed and checked again."""
+    files = {name: text.encode() for name, text in documents.items()}
+    files[OBSERVATIONS] = write_observations(repository.read_programme(code).dataset.observations).encode()
+    return Proposal(code, base, parse_programme_files(files).programme, documents)
 
 
 def preview(proposal: Proposal) -> Changes:
@@ -114,3 +138,54 @@ def save(proposal: Proposal, *, base: int, by: str, reason: str, now: datetime) 
             ]
         )
     return repository.record_definitions(proposal.code, proposal.documents, by=by, reason=reason, now=now)
+
+
+POINT = re.compile(r"^(?P<item>[^.]+?)(?:\.points\[(?P<point>\d+)\])?(?:\.(?P<key>[a-z_]+))?$")
+
+
+def in_workbook(problem: Problem, upload: CatalogueUpload, name: str) -> Problem:
+    """A problem the files' rules found, moved to the sheet and cell of the uploaded workbook it comes from."""
+    match = POINT.match(problem.where or "")
+    place = upload.places.get(match.group("item")) if match else None
+    if match is None or place is None:
+        return replace(problem, file=name, line=None)
+    point = int(match.group("point")) if match.group("point") else None
+    key = match.group("key") or ("value" if point is not None else "code")
+    if key == "range":
+        key = "range_min"
+    return replace(problem, file=name, line=None, where=place.cell(key, point))
+
+
+def propose_workbook(code: str, upload: CatalogueUpload, name: str) -> Proposal:
+    """The uploaded series and targets in place of the stored ones; problems named by sheet and cell."""
+    problems = []
+    if upload.programme != code:
+        problems.append(
+            Problem(
+                name,
+                None,
+                "shihyo!B2",
+                ja=f"このブックはプログラム「{upload.programme[:40]}」のものです",
+                en=f"this workbook is for the programme '{upload.programme[:40]}'",
+                hint_ja="このプログラムのカタログをダウンロードし直してください",
+                hint_en="download this programme's catalogue again",
+            )
+        )
+    elif upload.base != repository.read_definitions(code).revision_id:
+        problems.append(
+            Problem(
+                name,
+                None,
+                "shihyo!B3",
+                ja="このブックをダウンロードした後に、定義が変更されています",
+                en="the definitions have changed since this workbook was downloaded",
+                hint_ja="最新のカタログをダウンロードし、変更を入れ直してください（変更が打ち消されるのを防ぐため）",
+                hint_en="download the current catalogue and make your change there (so no other change is undone)",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    try:
+        return propose_files(code, {"series.yaml": upload.series, "targets.yaml": upload.targets}, base=upload.base)
+    except ValidationFailed as exc:
+        raise ValidationFailed([in_workbook(p, upload, name) for p in exc.problems]) from None

@@ -21,6 +21,8 @@ from shihyo.core import clock, inputs
 from shihyo.core.assignments import KINDS
 from shihyo.core.model import OrgAggregation, PartRelation, TimeAggregation
 from shihyo.core.problems import Problem, ValidationFailed
+from shihyo.io.catalogue_book import read_catalogue, write_catalogue
+from shihyo.io.submissions import MAX_BYTES
 from shihyo.web import errors
 from shihyo.web.catalogue import editing, repository
 from shihyo.web.catalogue.evaluation import evaluate_programme
@@ -29,6 +31,7 @@ from shihyo.web.collection.views import forbidden, member_view
 from shihyo.web.forms import ListField, ParsedForm, Parser
 
 SERIES = "series.yaml"
+TARGETS = "targets.yaml"
 MAX_SERIES_NAME = 200
 MAX_UNIT = 20
 MAX_NOTE = 2000
@@ -168,3 +171,91 @@ def series_page(request: HttpRequest, programme: str, series: str | None = None)
         context["problems"] = exc.problems
         return render(request, "dashboard/series_edit.html", context, status=400)
     return render(request, "dashboard/series_edit.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOADED = "catalogue-upload"  # the session key of the uploaded change waiting to be saved
+
+
+@require_http_methods(["GET"])
+@member_view
+def catalogue_workbook(request: HttpRequest, programme: str) -> HttpResponse:
+    """The series and targets as a workbook to edit in Excel and upload again."""
+    if not permissions.can_write_notes(request.user):
+        return forbidden(request, _("Only the programme office changes the catalogue."))
+    code = repository.resolve_programme(programme)
+    data = write_catalogue(
+        code,
+        repository.read_definitions(code).revision_id,
+        editing.stored_items(code, SERIES),
+        editing.stored_items(code, TARGETS),
+        [u.code for u in evaluate_programme(code).programme.org_units],
+    )
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{code}-catalogue.xlsx"'
+    return response
+
+
+class UploadForm(ParsedForm):
+    parsers: ClassVar[dict[str, Parser]] = {"reason": _text(500), "previewed": _text(64)}
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def catalogue_upload(request: HttpRequest, programme: str) -> HttpResponse:
+    """Upload an edited catalogue workbook: its problems by sheet and cell, or a preview; then save."""
+    if not permissions.can_write_notes(request.user):
+        return forbidden(request, _("Only the programme office changes the catalogue."))
+    code = repository.resolve_programme(programme)
+    context: dict[str, Any] = {
+        "title": _("Catalogue in Excel"),
+        "programme": evaluate_programme(code).programme,
+        "back": reverse("dashboard:series-list", args=[code]),
+    }
+    if request.method == "GET":
+        return render(request, "dashboard/catalogue_upload.html", context)
+    try:
+        data = UploadForm(request.POST).parsed()
+        if request.POST.get("action") == "save":
+            return _save_upload(request, code, data, context)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed(
+                [Problem("", None, "file", ja="ファイルを選んでください", en="choose a file", hint_ja="", hint_en="")]
+            )
+        name = upload.name or "catalogue.xlsx"
+        problems: list[Problem] = []
+        book = read_catalogue(upload.read(MAX_BYTES + 1), name, problems)
+        if problems or book is None:
+            raise ValidationFailed(problems)
+        proposal = editing.propose_workbook(code, book, name)
+    except ValidationFailed as exc:
+        if errors.wants_json(request):
+            raise
+        context["problems"] = exc.problems
+        return render(request, "dashboard/catalogue_upload.html", context, status=400)
+    request.session[UPLOADED] = {"code": code, "base": proposal.base, "documents": proposal.documents}
+    context.update(changes=editing.preview(proposal), digest=proposal.digest, previewed=True)
+    return render(request, "dashboard/catalogue_upload.html", context)
+
+
+def _save_upload(request: HttpRequest, code: str, data: dict[str, Any], context: dict[str, Any]) -> HttpResponse:
+    kept = request.session.get(UPLOADED)
+    if not isinstance(kept, dict) or kept.get("code") != code:
+        raise ValidationFailed(
+            [Problem("", None, "file", ja="ファイルをもう一度アップロードしてください", en="upload the file again")]
+        )
+    proposal = editing.restore(code, int(kept["base"]), dict(kept["documents"]))
+    if data["previewed"] != proposal.digest:
+        raise ValidationFailed(
+            [Problem("", None, "file", ja="ファイルをもう一度アップロードしてください", en="upload the file again")]
+        )
+    if not data["reason"]:
+        raise ValidationFailed(
+            [Problem("", None, "reason", ja="変更の理由を書いてください", en="say why you make the change")]
+        )
+    by = request.user.get_username()
+    saved = editing.save(proposal, base=proposal.base, by=by, reason=data["reason"], now=clock.now())
+    del request.session[UPLOADED]
+    messages.success(request, _("Saved as a new version of the definitions.") if saved else _("Nothing changed."))
+    return redirect(context["back"])
