@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from shihyo import examples
 from shihyo.core.engine import EvaluationRequest, evaluate, revisions_frame
 from shihyo.core.model import Dataset
 from shihyo.io.directory import FILES
@@ -133,3 +135,24 @@ def test_readme_cli_reference_is_current() -> None:
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert replace_in(readme) == readme, "run `python -m shihyo.cli_reference` to update README.md"
+
+
+def test_a_load_that_drops_a_unit_of_an_unfinished_round_is_refused_naming_the_round(
+    shihyo_home: Path, tmp_path: Path
+) -> None:
+    minato = examples.path("minato")
+    run("load", str(minato))
+    run("round", "open", "r6-h1", "--programme", "minato", "--name", "R6年度上期", "--period", "R6上期")
+    changed = tmp_path / "minato"
+    shutil.copytree(minato, changed)
+    units = (changed / "org_units.yaml").read_text(encoding="utf-8")
+    start = units.index("- code: nishi")
+    end = units.index("- code:", start + 1)
+    (changed / "org_units.yaml").write_text(units[:start] + units[end:], encoding="utf-8")
+    rows = (changed / "observations.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (changed / "observations.csv").write_text("".join(r for r in rows if ",nishi," not in r), encoding="utf-8")
+    before = run("compute", "--programme", "minato", "--format", "csv").stdout
+    done = run("load", str(changed), "--lang", "en", ok=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "'nishi'" in done.stderr and "R6年度上期" in done.stderr and "(r6-h1)" in done.stderr
+    assert run("compute", "--programme", "minato", "--format", "csv").stdout == before  # nothing was saved

@@ -234,9 +234,14 @@ def load(
         dataset = read_programme_dir(directory)
         progress.update(step, advance=1, description="opening the database")
         _setup_django()
+        from shihyo.core.problems import ValidationFailed
         from shihyo.web.catalogue.repository import save_dataset
+        from shihyo.web.collection.guard import still_needed
         from shihyo.web.collection.services import published_keys
 
+        needed = still_needed(dataset.programme.code, dataset.programme)
+        if needed:
+            raise ValidationFailed(needed)
         progress.update(step, advance=1, description="saving revisions")
         summary = save_dataset(
             dataset,

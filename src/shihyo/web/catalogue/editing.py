@@ -98,6 +98,11 @@ def propose_files(
     files = {name: text.encode() for name, text in changed.items()}
     files[OBSERVATIONS] = write_observations(stored).encode()
     programme = parse_programme_files(files).programme  # raises ValidationFailed with every problem
+    from shihyo.web.collection.guard import still_needed  # imported here: collection builds on the catalogue
+
+    needed = still_needed(code, programme)
+    if needed:
+        raise ValidationFailed(needed)
     canonical = programme_files(Dataset(programme=programme, observations=()))
     return Proposal(
         code,
