@@ -81,6 +81,19 @@ def propose(code: str, file: str, item_code: str | None, item: dict[str, Any]) -
     return propose_files(code, {file: items}, base=base, documents=documents)
 
 
+def propose_at(code: str, file: str, index: int | None, item: dict[str, Any]) -> Proposal:
+    """As `propose`, for files whose items have no code (targets): the item at `index`, or a new one."""
+    base = repository.read_definitions(code).revision_id
+    documents = repository.definition_documents(code)
+    items = yaml.safe_load(documents[file]) or []
+    if index is None:
+        items.append(item)
+    else:
+        items[index] = {**items[index], **item}  # fields the form does not show are kept as stored
+        items[index] = {k: v for k, v in items[index].items() if v not in (None, "", [])}
+    return propose_files(code, {file: items}, base=base, documents=documents)
+
+
 def propose_files(
     code: str,
     replaced: dict[str, list[dict[str, Any]]],

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from shihyo.core import clock, inputs
 from shihyo.core.assignments import KINDS
-from shihyo.core.model import OrgAggregation, PartRelation, TimeAggregation
+from shihyo.core.model import Direction, OrgAggregation, PartRelation, TargetKind, TimeAggregation
 from shihyo.core.problems import Problem, ValidationFailed
 from shihyo.io.catalogue_book import read_catalogue, write_catalogue
 from shihyo.io.submissions import MAX_BYTES
@@ -114,10 +114,12 @@ def series_list(request: HttpRequest, programme: str) -> HttpResponse:
         return forbidden(request, _("Only the programme office changes the catalogue."))
     code = repository.resolve_programme(programme)
     state = evaluate_programme(code)
+    names = {i.code: i for i in state.programme.indicators}
+    targets = [(n, names.get(t.indicator), t) for n, t in enumerate(state.programme.targets)]
     return render(
         request,
         "dashboard/series_list.html",
-        {"title": _("Series"), "programme": state.programme, "series": state.programme.series},
+        {"title": _("Series"), "programme": state.programme, "series": state.programme.series, "targets": targets},
     )
 
 
@@ -259,3 +261,114 @@ def _save_upload(request: HttpRequest, code: str, data: dict[str, Any], context:
     del request.session[UPLOADED]
     messages.success(request, _("Saved as a new version of the definitions.") if saved else _("Nothing changed."))
     return redirect(context["back"])
+
+
+POINT_ROWS = 8  # rows of target points the form offers (filled ones first, then blank ones)
+
+
+class TargetForm(ParsedForm):
+    parsers: ClassVar[dict[str, Parser]] = {
+        "indicator": _text(inputs.MAX_CODE, required=True),
+        "kind": _text(inputs.MAX_CODE),
+        "direction": _text(inputs.MAX_CODE),
+        "base_period": _text(inputs.MAX_NAME),
+        "source": _text(MAX_SOURCE),
+        "note": _text(MAX_NOTE, multiline=True),
+        "final": _text(4),
+        "reason": _text(500),
+        "previewed": _text(64),
+        "base": partial(inputs.parse_whole, low=0, high=10**12),
+        **{f"period-{n}": _text(inputs.MAX_NAME) for n in range(POINT_ROWS)},
+        **{f"value-{n}": _text(inputs.MAX_NAME) for n in range(POINT_ROWS)},
+    }
+    org_units = ListField(required=False)
+
+
+def _target_item(data: dict[str, Any]) -> dict[str, Any]:
+    item: dict[str, Any] = {"indicator": data["indicator"], "kind": data["kind"] or "level"}
+    item["direction"] = data["direction"]
+    item["base_period"] = data["base_period"]
+    item["org_units"] = [inputs.parse_text(v, "org_units", max_length=inputs.MAX_CODE) for v in data["org_units"]]
+    points = []
+    for n in range(POINT_ROWS):
+        period, value = data[f"period-{n}"], data[f"value-{n}"]
+        if period or value:
+            point: dict[str, Any] = {"period": period, "value": value}
+            if data["final"] == str(n):
+                point["final"] = True
+            points.append(point)
+    item["points"] = points
+    item["source"], item["note"] = data["source"], data["note"]
+    return item
+
+
+def _target_initial(target: dict[str, Any]) -> dict[str, Any]:
+    form: dict[str, Any] = {k: target.get(k, "") for k in ("indicator", "kind", "direction", "base_period", "source")}
+    form["note"] = target.get("note", "")
+    form["org_units"] = list(target.get("org_units") or [])
+    for n, point in enumerate(target.get("points") or []):
+        form[f"period-{n}"], form[f"value-{n}"] = point.get("period", ""), point.get("value", "")
+        if point.get("final"):
+            form["final"] = str(n)
+    return form
+
+
+def _point_rows(form: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "n": n,
+            "period": form.get(f"period-{n}", ""),
+            "value": form.get(f"value-{n}", ""),
+            "final": str(form.get("final", "")) == str(n),
+        }
+        for n in range(POINT_ROWS)
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def target_page(request: HttpRequest, programme: str, index: int | None = None) -> HttpResponse:
+    """A target and its points: the same preview-then-save steps as a series."""
+    if not permissions.can_write_notes(request.user):
+        return forbidden(request, _("Only the programme office changes the catalogue."))
+    code = repository.resolve_programme(programme)
+    stored = editing.stored_items(code, TARGETS)
+    if index is not None and not 0 <= index < len(stored):
+        raise Http404(str(index))
+    state = evaluate_programme(code)
+    context: dict[str, Any] = {
+        "title": _("Add a target") if index is None else _("Change a target"),
+        "programme": state.programme,
+        "indicators": state.programme.indicators,
+        "units": [u for u in state.programme.org_units if u.kind.value != "benchmark"],
+        "kind_choices": [k.value for k in TargetKind],
+        "direction_choices": [d.value for d in Direction],
+        "back": reverse("dashboard:series-list", args=[code]),
+        "base": repository.read_definitions(code).revision_id,
+        "form": _target_initial(stored[index]) if index is not None else {"kind": "level", "org_units": []},
+    }
+    context["point_rows"] = _point_rows(context["form"])
+    if request.method == "GET":
+        return render(request, "dashboard/target_edit.html", context)
+    context["form"] = {**request.POST.dict(), "org_units": request.POST.getlist("org_units")}
+    context["point_rows"] = _point_rows(context["form"])
+    try:
+        data = TargetForm(request.POST).parsed()
+        proposal = editing.propose_at(code, TARGETS, index, _target_item(data))
+        if request.POST.get("action") == "save" and data["previewed"] == proposal.digest:
+            if not data["reason"]:
+                raise ValidationFailed(
+                    [Problem("", None, "reason", ja="変更の理由を書いてください", en="say why you make the change")]
+                )
+            by = request.user.get_username()
+            saved = editing.save(proposal, base=data["base"], by=by, reason=data["reason"], now=clock.now())
+            done = _("Saved as a new version of the definitions.") if saved else _("Nothing changed.")
+            messages.success(request, done)
+            return redirect(context["back"])
+        context.update(changes=editing.preview(proposal), digest=proposal.digest, previewed=True, base=data["base"])
+    except ValidationFailed as exc:
+        if errors.wants_json(request):
+            raise
+        context["problems"] = exc.problems
+        return render(request, "dashboard/target_edit.html", context, status=400)
+    return render(request, "dashboard/target_edit.html", context)
