@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "shihyo.web.collection",
     "shihyo.web.dashboard",
     "shihyo.web.api",
+    "shihyo.web.opendata",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shihyo.web.api.urls")),
+    path("", include("shihyo.web.opendata.urls")),
     *api_patterns,
     path("", include("shihyo.web.collection.urls")),
     path("", include("shihyo.web.dashboard.urls")),
