@@ -26,6 +26,7 @@ from shihyo.web.catalogue.repository import programme_codes
 router = Router(tags=["published data"])
 MAX_LIMIT = 10_000
 MAX_FILTER_ITEMS = 200
+PUBLIC = {"security": [{"TokenAuth": []}, {}]}  # a token is optional here (OpenAPI: {} = no credentials)
 
 
 class AsOf(Schema):
@@ -65,31 +66,53 @@ def _periods(texts: list[str]) -> list[Period]:
     return found
 
 
-@router.get("/programmes", response={200: list[schemas.ProgrammeOut], **ERRORS}, summary="Programmes")
+@router.get(
+    "/programmes", response={200: list[schemas.ProgrammeOut], **ERRORS}, summary="Programmes", openapi_extra=PUBLIC
+)
 def programmes(request: HttpRequest) -> list[dict[str, object]]:
     """Every programme loaded, with its municipality code, licence and data version."""
     return [convert.programme_summary(evaluate_programme(code)) for code in programme_codes()]
 
 
-@router.get("/programmes/{code}", response={200: schemas.ProgrammeDetailOut, **ERRORS}, summary="A programme")
+@router.get(
+    "/programmes/{code}",
+    response={200: schemas.ProgrammeDetailOut, **ERRORS},
+    summary="A programme",
+    openapi_extra=PUBLIC,
+)
 def programme(request: HttpRequest, code: str) -> dict[str, object]:
     """One programme: phases and the organisation tree."""
     return convert.programme_detail(state_of(code))
 
 
-@router.get("/programmes/{code}/roadmap", response={200: schemas.RoadmapOut, **ERRORS}, summary="The roadmap")
+@router.get(
+    "/programmes/{code}/roadmap",
+    response={200: schemas.RoadmapOut, **ERRORS},
+    summary="The roadmap",
+    openapi_extra=PUBLIC,
+)
 def roadmap(request: HttpRequest, code: str) -> dict[str, object]:
     """Vision, purposes, goals, phases, and pillars → areas → measures → tasks."""
     return convert.roadmap(state_of(code).programme)
 
 
-@router.get("/programmes/{code}/series", response={200: list[schemas.SeriesOut], **ERRORS}, summary="Series")
+@router.get(
+    "/programmes/{code}/series",
+    response={200: list[schemas.SeriesOut], **ERRORS},
+    summary="Series",
+    openapi_extra=PUBLIC,
+)
 def series(request: HttpRequest, code: str) -> list[dict[str, object]]:
     """The data elements (raw inputs): unit, aggregation, parts, who reports them, the range they lie in."""
     return [convert.series(s) for s in state_of(code).programme.series]
 
 
-@router.get("/programmes/{code}/indicators", response={200: list[schemas.IndicatorOut], **ERRORS}, summary="Indicators")
+@router.get(
+    "/programmes/{code}/indicators",
+    response={200: list[schemas.IndicatorOut], **ERRORS},
+    summary="Indicators",
+    openapi_extra=PUBLIC,
+)
 def indicators(request: HttpRequest, code: str) -> list[dict[str, object]]:
     """Every indicator with its definition in words and its targets."""
     lang = api_language(request)
@@ -101,6 +124,7 @@ def indicators(request: HttpRequest, code: str) -> list[dict[str, object]]:
     "/programmes/{code}/indicators/{indicator}",
     response={200: schemas.IndicatorOut, **ERRORS},
     summary="An indicator",
+    openapi_extra=PUBLIC,
 )
 def indicator(request: HttpRequest, code: str, indicator: str) -> dict[str, object]:
     lang = api_language(request)
@@ -127,7 +151,12 @@ def _unknown(field: str, items: list[str], known: set[str]) -> list[Problem]:
     ]
 
 
-@router.get("/programmes/{code}/values", response={200: schemas.ValuesPage, **ERRORS}, summary="Values (long format)")
+@router.get(
+    "/programmes/{code}/values",
+    response={200: schemas.ValuesPage, **ERRORS},
+    summary="Values (long format)",
+    openapi_extra=PUBLIC,
+)
 def values(request: HttpRequest, code: str, filters: Query[ValueFilters]) -> dict[str, object]:
     """Every computed value, one row per code, org unit, period: filter by codes, org units, periods and
     kinds; page with `limit` and `offset` (`next_offset` is null on the last page)."""
@@ -173,7 +202,12 @@ class TargetFilters(AsOf):
     org_unit: str = Field("", max_length=100, description="only this org unit")
 
 
-@router.get("/programmes/{code}/targets", response={200: schemas.TargetsOut, **ERRORS}, summary="Target judgements")
+@router.get(
+    "/programmes/{code}/targets",
+    response={200: schemas.TargetsOut, **ERRORS},
+    summary="Target judgements",
+    openapi_extra=PUBLIC,
+)
 def targets(request: HttpRequest, code: str, filters: Query[TargetFilters]) -> dict[str, object]:
     """Each actual (or plan) value judged against its target: status, margin, years ahead of schedule."""
     lang = api_language(request)
@@ -200,6 +234,7 @@ class ReconciliationFilters(AsOf):
     "/programmes/{code}/reconciliation",
     response={200: schemas.ReconciliationPage, **ERRORS},
     summary="Published figures against their recomputation",
+    openapi_extra=PUBLIC,
 )
 def reconciliation(request: HttpRequest, code: str, filters: Query[ReconciliationFilters]) -> dict[str, object]:
     lang = api_language(request)
