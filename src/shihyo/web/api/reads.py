@@ -26,7 +26,8 @@ from shihyo.web.catalogue.repository import programme_codes
 router = Router(tags=["published data"])
 MAX_LIMIT = 10_000
 MAX_FILTER_ITEMS = 200
-PUBLIC = {"security": [{"TokenAuth": []}, {}]}  # a token is optional here (OpenAPI: {} = no credentials)
+# a token is optional here (in OpenAPI, {} is "no credentials")
+PUBLIC: dict[str, object] = {"security": [{"TokenAuth": []}, {}]}
 
 
 class AsOf(Schema):
