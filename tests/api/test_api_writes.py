@@ -18,8 +18,8 @@ pytestmark = [pytest.mark.db, pytest.mark.django_db]
 __all__ = ["dataset", "fresh_evaluation_cache", "round_"]
 
 
-def post(client: Client, path: str, body: dict[str, Any], **headers: str) -> Any:
-    return client.post(path, json.dumps(body), content_type="application/json", **headers)
+def post(client: Client, path: str, body: dict[str, Any], language: str = "ja") -> Any:
+    return client.post(path, json.dumps(body), content_type="application/json", headers={"Accept-Language": language})
 
 
 def clerk() -> Client:
@@ -34,7 +34,7 @@ def test_a_submission_with_problems_saves_nothing_and_names_each_place(round_: R
             {"code": "staff", "period": "R4上期", "value": "abc"},
         ],
     }
-    response = post(clerk(), f"{UNIT}/submission", body, HTTP_ACCEPT_LANGUAGE="en")
+    response = post(clerk(), f"{UNIT}/submission", body, "en")
     assert response.status_code == 400
     problems = response.json()["problems"]
     assert len(problems) == 2

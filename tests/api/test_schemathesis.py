@@ -43,6 +43,7 @@ def _run(live: Live, *extra: str) -> subprocess.CompletedProcess[str]:
             *extra,
         ],
         env={**live.env, "NO_COLOR": "1"},
+        cwd=live.home,
         capture_output=True,
         text=True,
         timeout=900,
