@@ -18,7 +18,7 @@ from tests.api.conftest import Live
 
 pytestmark = pytest.mark.db
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
-EXAMPLES = "12"
+EXAMPLES = "10"
 
 
 def _run(live: Live, *extra: str) -> subprocess.CompletedProcess[str]:
