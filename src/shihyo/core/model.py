@@ -234,6 +234,10 @@ class Programme:
     series: tuple[Series, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     targets: tuple[Target, ...] = ()
+    # open data: the 全国地方公共団体コード (six digits, check digit included) and the licence (an id of
+    # `shihyo.core.opendata.LICENCES`); empty: not set (nothing is published as open data without a licence)
+    municipality_code: str = ""
+    licence: str = ""
 
     def series_by_code(self) -> dict[str, Series]:
         return {s.code: s for s in self.series}

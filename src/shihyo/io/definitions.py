@@ -28,6 +28,7 @@ from shihyo.core.model import (
     TeamKind,
     TimeAggregation,
 )
+from shihyo.core.opendata import LICENCES, municipality_code_problem
 from shihyo.core.periods import WarekiStyle
 from shihyo.core.problems import Problem
 from shihyo.io.fields import Fields, list_items
@@ -69,6 +70,8 @@ def parse_programme_header(f: Fields) -> dict[str, Any]:
             "name",
             "name_en",
             "organisation",
+            "municipality_code",
+            "licence",
             "office",
             "wareki_style",
             "base_period",
@@ -94,6 +97,8 @@ def parse_programme_header(f: Fields) -> dict[str, Any]:
         "name": f.text("name", True),
         "name_en": f.text("name_en"),
         "organisation": f.text("organisation"),
+        "municipality_code": _municipality_code(f),
+        "licence": _licence(f),
         "office": f.text("office"),
         "wareki_style": f.enum("wareki_style", WarekiStyle, WarekiStyle.SLASH),
         "base_period": f.period("base_period"),
@@ -106,6 +111,41 @@ def parse_programme_header(f: Fields) -> dict[str, Any]:
         "note": f.text("note"),
         "pillars": tuple(parse_pillar(f.child("pillars", item, i)) for i, item in enumerate(f.items("pillars"))),
     }
+
+
+def _municipality_code(f: Fields) -> str:
+    """The 全国地方公共団体コード, six digits with a valid check digit (see `core.opendata`)."""
+    value = f.data.get("municipality_code")
+    if value is None:
+        return ""
+    text = str(value) if isinstance(value, str) else ""
+    problem = municipality_code_problem(text) if text else None
+    if not text:
+        f.problem(
+            "municipality_code",
+            "全国地方公共団体コードは引用符で囲んだ6桁の文字列にしてください",
+            "the local government code must be six digits in quotes",
+            "例: municipality_code: '281000'",
+            "e.g. municipality_code: '281000'",
+        )
+    elif problem is not None:
+        f.problem("municipality_code", *problem)
+    return text if text and problem is None else ""
+
+
+def _licence(f: Fields) -> str:
+    value = f.text("licence")
+    if value and value not in LICENCES:
+        allowed = ", ".join(LICENCES)
+        f.problem(
+            "licence",
+            f"ライセンス「{value[:40]}」は使えません",
+            f"unknown licence '{value[:40]}'",
+            f"使える値: {allowed}",
+            f"allowed: {allowed}",
+        )
+        return ""
+    return value
 
 
 def parse_pillar(f: Fields) -> Pillar:

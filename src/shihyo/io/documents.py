@@ -31,6 +31,8 @@ def programme_document(p: Programme) -> dict[str, Any]:
             "name": p.name,
             "name_en": p.name_en,
             "organisation": p.organisation,
+            "municipality_code": p.municipality_code,
+            "licence": p.licence,
             "office": p.office,
             "wareki_style": p.wareki_style.value,
             "base_period": _key(p.base_period),

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "shihyo.web.catalogue",
     "shihyo.web.collection",
     "shihyo.web.dashboard",
+    "shihyo.web.api",
+    "shihyo.web.opendata",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +109,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_FAILURES_ALLOWED = 5  # per user name or address within LOGIN_FAILURE_WINDOW seconds
 LOGIN_FAILURE_WINDOW = 15 * 60
+# the JSON API: requests per caller (a token, or an address without one) in each fixed window of seconds
+API_RATE_LIMIT = int(os.environ.get("SHIHYO_API_RATE_LIMIT", "600"))
+API_RATE_WINDOW = 60
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
