@@ -122,6 +122,10 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+# behind a reverse proxy: the proxies whose X-Forwarded-* headers `shihyo serve` believes (see shihyo.serving)
+TRUSTED_PROXIES = os.environ.get("SHIHYO_TRUSTED_PROXIES", "")
+PROXY_HEADERS = os.environ.get("SHIHYO_PROXY_HEADERS", "")
+PROXY_COUNT = os.environ.get("SHIHYO_PROXY_COUNT", "1")
 CSRF_FAILURE_VIEW = "shihyo.web.errors.csrf_failure"  # a 403 in the site's layout, saying what to do
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SHIHYO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SECURE_CONTENT_TYPE_NOSNIFF = True
