@@ -104,8 +104,12 @@ SESSION_SAVE_EVERY_REQUEST = True  # the two hours count from the last request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-LOGIN_FAILURES_ALLOWED = 5  # per user name or address within LOGIN_FAILURE_WINDOW seconds
+# sign-in throttling (shihyo.web.collection.throttle): tries per (user name, address) within the window,
+# then a looser per-address count beyond which one try per interval is let through
+LOGIN_FAILURES_ALLOWED = 5
 LOGIN_FAILURE_WINDOW = 15 * 60
+LOGIN_ADDRESS_FAILURES = 100
+LOGIN_ADDRESS_INTERVAL = 2
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024

@@ -20,7 +20,7 @@ from shihyo.core.reconcile import Verdict
 from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
 from shihyo.web.catalogue.repository import resolve_programme
 from shihyo.web.collection import permissions
-from shihyo.web.dashboard import downloads, pages
+from shihyo.web.dashboard import downloads, pages, who
 from shihyo.web.dashboard.forms import DashboardQuery
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
@@ -104,7 +104,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         spec=cache(lambda: vega_lite(chart(), lang())),
         table=cache(lambda: chart_table(chart(), lang())),
         formula=cache(lambda: describe(indicator.formula, pages.names(programme, lang()), lang())),
-        inputs=cache(lambda: pages.input_history(state, indicator, unit)),
+        inputs=cache(lambda: _history(state, indicator, unit, context["office"])),
         unit_rows=unit_rows,
         units_spec=cache(lambda: pages.units_chart_spec(state, indicator, unit, unit_rows(), lang())),
         reconciliations=cache(lambda: [r for r in state.reconciliations if r.code == code]),
@@ -112,6 +112,12 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         targets=programme.targets_of(code),
     )
     return render(request, "dashboard/indicator.html", context)
+
+
+def _history(state: ProgrammeState, indicator: Indicator, unit: str, office: bool) -> list[pages.InputChange]:
+    """The revision history of the inputs; the public reads roles and units where the office reads accounts."""
+    changes = pages.input_history(state, indicator, unit)
+    return changes if office else who.for_public(changes, state.programme, lang())
 
 
 def _unit_rows(
