@@ -130,6 +130,13 @@ if HTTPS:
 TRUSTED_PROXIES = os.environ.get("SHIHYO_TRUSTED_PROXIES", "")
 PROXY_HEADERS = os.environ.get("SHIHYO_PROXY_HEADERS", "")
 PROXY_COUNT = os.environ.get("SHIHYO_PROXY_COUNT", "1")
+# report downloads: files kept per data version under the data directory, a few written at a time
+# (shihyo.web.dashboard.report_files)
+REPORT_CACHE_DIR = HOME / "cache" / "reports"
+_renderings = os.environ.get("SHIHYO_REPORT_RENDERINGS", "2").strip()
+if not _renderings.isdigit() or not 1 <= int(_renderings) <= 64:
+    raise ValueError(f"SHIHYO_REPORT_RENDERINGS must be a whole number from 1 to 64, not {_renderings[:20]!r}")
+REPORT_RENDERINGS = int(_renderings)
 CSRF_FAILURE_VIEW = "shihyo.web.errors.csrf_failure"  # a 403 in the site's layout, saying what to do
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SHIHYO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SECURE_CONTENT_TYPE_NOSNIFF = True

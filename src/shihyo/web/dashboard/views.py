@@ -17,10 +17,11 @@ from shihyo.core.overview import AreaCards, card, main_org_unit, overview
 from shihyo.core.periods import Grain, Period
 from shihyo.core.problems import UserError
 from shihyo.core.reconcile import Verdict
+from shihyo.web import errors
 from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
 from shihyo.web.catalogue.repository import resolve_programme
 from shihyo.web.collection import permissions
-from shihyo.web.dashboard import downloads, pages, who
+from shihyo.web.dashboard import downloads, pages, published, report_files, who
 from shihyo.web.dashboard.forms import DashboardQuery
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
@@ -45,7 +46,8 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
     query = DashboardQuery(request.GET).parsed()
     default = getattr(settings, "SHIHYO_DEFAULT_PROGRAMME", "") or None
     code = resolve_programme(query["programme"] or None, default=default, several_ok=True)
-    state = evaluate_programme(code, query["as_of"])
+    as_of = query["as_of"] if request.user.is_authenticated else published.published_moment(code, query["as_of"])
+    state = evaluate_programme(code, as_of)
     period: Period | None = query["period"] or state.result.programme.report_period
     if query["period"] and period not in pages.available_periods(state):
         asked = query["period"]
@@ -181,7 +183,13 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     period = context["period"]
     if period is None:
         raise BadRequest(ja="対象期間を選んでください", en="choose a period")
-    return downloads.report_file(state, period.year(), fmt, REPORT_TYPES[fmt], lang(), context["as_of"])
+    try:
+        return downloads.report_file(state, period.year(), fmt, REPORT_TYPES[fmt], lang())
+    except report_files.Busy as busy:
+        heading = _("Busy writing reports")
+        response = errors.error_response(request, 503, busy.ja if lang() == "ja" else busy.en, heading=heading)
+        response["Retry-After"] = str(busy.retry_after)
+        return response
 
 
 @require_GET
