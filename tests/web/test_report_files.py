@@ -174,3 +174,16 @@ def test_anonymous_as_of_dates_share_the_moment_the_published_data_last_changed(
 
     before = Client().get("/?as_of=2000-01-01")
     assert before.status_code == 400 and "2000-01-01" in before.content.decode(), "no clamping before the start"
+
+
+@pytest.mark.django_db
+def test_with_two_programmes_each_is_clamped_to_its_own_moments(mini: Dataset) -> None:
+    store(mini)  # at T0
+    other = replace(mini, programme=replace(mini.programme, code="mini2", name="第二のプログラム"))
+    save_dataset(other, now=T1, recorded_by="office", reason="test")
+    page = Client().get("/?programme=mini&as_of=2022-10-01")  # mini last changed at T0, mini2 only at T1
+    assert page.status_code == 200, page.content.decode()[:500]
+    assert "第二のプログラム" in page.content.decode(), "the header offers the programme loaded later"
+    assert Client().get("/?programme=mini2&as_of=2022-10-01").status_code == 200
+    early = Client().get("/?programme=mini&as_of=2022-05-01")  # before mini2 was loaded: not offered then
+    assert early.status_code == 200 and "第二のプログラム" not in early.content.decode()

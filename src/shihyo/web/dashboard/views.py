@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -46,8 +47,11 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
     query = DashboardQuery(request.GET).parsed()
     default = getattr(settings, "SHIHYO_DEFAULT_PROGRAMME", "") or None
     code = resolve_programme(query["programme"] or None, default=default, several_ok=True)
-    as_of = query["as_of"] if request.user.is_authenticated else published.published_moment(code, query["as_of"])
-    state = evaluate_programme(code, as_of)
+    def moment(programme: str) -> datetime | None:  # anonymous visitors: the moments the published data changed
+        asked: datetime | None = query["as_of"]
+        return asked if request.user.is_authenticated else published.published_moment(programme, asked)
+
+    state = evaluate_programme(code, moment(code))
     period: Period | None = query["period"] or state.result.programme.report_period
     if query["period"] and period not in pages.available_periods(state):
         asked = query["period"]
@@ -63,7 +67,7 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
         "as_of": request.GET.get("as_of", ""),
         "lang": lang(),
         "query": pages.query_string(request.GET, state.code),
-        "programmes": pages.programme_choices(state, period, request.GET, lang()),
+        "programmes": pages.programme_choices(state, period, request.GET, lang(), moment),
         "unit": unit,
         "units": pages.unit_choices(state),
         # the office and reviewers also see figures entered but not yet approved (never cached for the public)
