@@ -8,9 +8,11 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,6 +55,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reasons = sorted({str(getattr(r, "longrepr", ""))[-200:] for r in skipped})
         print(f"\nCI=true: {len(skipped)} skipped test(s) fail the run:\n" + "\n".join(reasons))
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def report_file_cache(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> Path:
+    """Each test keeps the dashboard's report files in a folder of its own: test databases roll back, so
+    data versions repeat with other data (a real database never reuses them; `shihyo restore` empties it)."""
+    folder = tmp_path_factory.getbasetemp() / f"report-files-{uuid.uuid4().hex[:12]}"
+    settings.REPORT_CACHE_DIR = folder
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -217,6 +217,7 @@ def test_installed_shihyo_check(installed: Installed, served: str) -> None:
         "SHIHYO_SECRET_KEY": "x" * 60,
         "SHIHYO_ALLOWED_HOSTS": "shihyo.city.example",
         "SHIHYO_HTTPS": "1",
+        "SHIHYO_TRUSTED_PROXIES": "127.0.0.1",
     }
     done = installed.shihyo("check", "--lang", "en", extra=production)
     lines = done.stdout.splitlines()

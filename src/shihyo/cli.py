@@ -520,11 +520,31 @@ def serve(
     """Serve the dashboard with waitress (a production WSGI server that also runs on Windows)."""
     from waitress import serve as waitress_serve
 
-    _setup_django()
+    from shihyo import serving
+
+    with _user_errors():
+        _setup_django()
+        from django.conf import settings
+
+        proxies = serving.parse_proxy_settings(settings.TRUSTED_PROXIES, settings.PROXY_HEADERS, settings.PROXY_COUNT)
+        if serving.secret_key_is_default(settings.SECRET_KEY, settings.DEVELOPMENT_SECRET_KEY):
+            if serving.production_mode(host, settings.HTTPS):
+                serving.refuse_default_key(host)
+            err.print(serving.development_key_warning(), highlight=False, markup=False)
+    warning = serving.proxy_warning(settings.HTTPS, proxies)
+    if warning:
+        err.print(warning, highlight=False, markup=False)
     from shihyo.web.wsgi import application
 
     out.print(f"shihyo dashboard: http://{host}:{port}/  (Ctrl+C to stop)", highlight=False)
-    waitress_serve(application, host=host, port=port, threads=threads, ident="shihyo")
+    waitress_serve(
+        serving.behind_proxies(application, proxies),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="shihyo",
+        clear_untrusted_proxy_headers=False,  # done per peer by serving.behind_proxies
+    )
 
 
 users = typer.Typer(help="Accounts and roles: admin, reviewer, submitter (scoped to org units), viewer.")

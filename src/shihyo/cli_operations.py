@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import importlib
 import logging.config
 import os
 import sys
@@ -218,3 +219,6 @@ def check(lang: LangOption = Lang.JA) -> None:
     )
     if problems:
         raise typer.Exit(1)
+
+
+importlib.import_module("shihyo.cli_backup")  # adds backup and restore to `app`

@@ -185,6 +185,9 @@ def check_production() -> Finding:
     if not settings.HTTPS:
         missing_en.append("SHIHYO_HTTPS=1 (behind an HTTPS proxy)")
         missing_ja.append("SHIHYO_HTTPS=1（HTTPS のプロキシの後ろで）")
+    elif not settings.TRUSTED_PROXIES.strip():
+        missing_en.append("SHIHYO_TRUSTED_PROXIES (the proxy's address; without it every request is redirected again)")
+        missing_ja.append("SHIHYO_TRUSTED_PROXIES（プロキシのアドレス。ないとすべての要求が再び https へ転送されます）")
     if settings.DEBUG:
         missing_en.append("SHIHYO_DEBUG must not be 1")
         missing_ja.append("SHIHYO_DEBUG を 1 にしないでください")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shihyo.web.logging.RequestIdMiddleware",
+    "shihyo.web.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,11 +108,15 @@ SESSION_SAVE_EVERY_REQUEST = True  # the two hours count from the last request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-LOGIN_FAILURES_ALLOWED = 5  # per user name or address within LOGIN_FAILURE_WINDOW seconds
+# sign-in throttling (shihyo.web.collection.throttle): tries per (user name, address) within the window,
+# then a looser per-address count beyond which one try per interval is let through
+LOGIN_FAILURES_ALLOWED = 5
 LOGIN_FAILURE_WINDOW = 15 * 60
 # the JSON API: requests per caller (a token, or an address without one) in each fixed window of seconds
 API_RATE_LIMIT = int(os.environ.get("SHIHYO_API_RATE_LIMIT", "600"))
 API_RATE_WINDOW = 60
+LOGIN_ADDRESS_FAILURES = 100
+LOGIN_ADDRESS_INTERVAL = 2
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
@@ -128,6 +133,17 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+# behind a reverse proxy: the proxies whose X-Forwarded-* headers `shihyo serve` believes (see shihyo.serving)
+TRUSTED_PROXIES = os.environ.get("SHIHYO_TRUSTED_PROXIES", "")
+PROXY_HEADERS = os.environ.get("SHIHYO_PROXY_HEADERS", "")
+PROXY_COUNT = os.environ.get("SHIHYO_PROXY_COUNT", "1")
+# report downloads: files kept per data version under the data directory, a few written at a time
+# (shihyo.web.dashboard.report_files)
+REPORT_CACHE_DIR = HOME / "cache" / "reports"
+_renderings = os.environ.get("SHIHYO_REPORT_RENDERINGS", "2").strip()
+if not _renderings.isdigit() or not 1 <= int(_renderings) <= 64:
+    raise ValueError(f"SHIHYO_REPORT_RENDERINGS must be a whole number from 1 to 64, not {_renderings[:20]!r}")
+REPORT_RENDERINGS = int(_renderings)
 CSRF_FAILURE_VIEW = "shihyo.web.errors.csrf_failure"  # a 403 in the site's layout, saying what to do
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SHIHYO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -399,3 +399,15 @@ def publish(code: str, org_unit: str, values: Sequence[Publication], *, by: str,
 def programme_record(code: str) -> models.Programme:
     """The programme's row, for other apps' tables that refer to it (e.g. a collection round)."""
     return models.Programme.objects.get(code=code)
+
+
+def latest_revision_at(code: str, as_of: datetime) -> datetime | None:
+    """When the programme last changed at or before `as_of`: the newest definition or observation revision
+    recorded by then (None if it did not exist yet). By the as-of rule its state as of `as_of` is exactly its
+    state as of that moment, so the two may share one evaluation."""
+    moments = [
+        rows.filter(programme__code=code, recorded_at__lte=as_of).aggregate(m=Max("recorded_at"))["m"]
+        for rows in (models.DefinitionRevision.objects, models.ObservationRevision.objects)
+    ]
+    found = [m for m in moments if m is not None]
+    return max(found) if found else None

@@ -124,6 +124,17 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(db_index=True)
 
 
+class SignInCounter(models.Model):
+    """Tries of one (user name, address) pair or of one address within the current window (see `throttle`).
+    `key` is a hash of the scope and the values, so that any user name fits."""
+
+    key = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=8)  # pair or address
+    window_start = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+    next_at = models.DateTimeField(null=True, blank=True)  # a slowed address: the next try allowed from then
+
+
 class OutboxMessage(models.Model):
     """A mail to the people of a round (a notice or a reminder), recorded before it is sent.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -19,7 +18,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shihyo.core import clock
 from shihyo.core.collection import Action, Change, EntryInput, Role, State, change_of, is_percentage
 from shihyo.core.model import Programme
 from shihyo.core.numbers import NumberParseError, parse_japanese_number
@@ -28,7 +26,7 @@ from shihyo.io import submissions as files
 from shihyo.web import errors
 from shihyo.web.catalogue.evaluation import definitions_of
 from shihyo.web.catalogue.repository import resolve_programme
-from shihyo.web.collection import accounts, forms, models, notices, permissions, services
+from shihyo.web.collection import accounts, forms, models, notices, permissions, services, throttle
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
 View = Callable[..., HttpResponse]
@@ -36,13 +34,6 @@ View = Callable[..., HttpResponse]
 
 def _client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
-
-
-def _throttled(username: str, address: str) -> bool:
-    since = clock.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
-    recent = models.LoginFailure.objects.filter(at__gte=since)
-    limit = settings.LOGIN_FAILURES_ALLOWED
-    return recent.filter(username=username).count() >= limit or recent.filter(address=address).count() >= limit * 4
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,14 +46,20 @@ def login_page(request: HttpRequest) -> HttpResponse:
         username = request.POST.get("username", "").strip()[:150]
         context["username"] = username
         address = _client_address(request)
-        if _throttled(username, address):
-            context["error"] = _(
-                "Too many failed sign-ins. Wait 15 minutes and try again, or ask the programme office."
+        verdict = throttle.reserve(username, address)
+        if verdict is not throttle.Verdict.ALLOWED:
+            context["error"] = (
+                _("Too many failed sign-ins. Wait 15 minutes and try again, or ask the programme office.")
+                if verdict is throttle.Verdict.LOCKED
+                else _("Many failed sign-ins come from your network. Wait a few seconds and try again.")
             )
-            return render(request, "collection/login.html", context, status=429)
+            response = render(request, "collection/login.html", context, status=429)
+            response["Retry-After"] = str(throttle.retry_after(verdict))
+            return response
         user = authenticate(request, username=username, password=request.POST.get("password", ""))
-        if user is None or not user.is_active:
-            models.LoginFailure.objects.create(username=username, address=address, at=clock.now())
+        succeeded = user is not None and user.is_active
+        throttle.settle(username, address, succeeded=succeeded)
+        if user is None or not succeeded:
             context["error"] = _("The user name or password is wrong.")
             return render(request, "collection/login.html", context, status=401)
         login(request, user)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,9 @@ from shihyo.core.periods import Period
 from shihyo.core.tables import indicator_rows
 from shihyo.fonts import chart_png, chart_svg
 from shihyo.io.cells import neutralise
-from shihyo.reports.build import report_for, write_reports
+from shihyo.reports.build import REPORT_TZ, report_for, write_reports
 from shihyo.web.catalogue.evaluation import ProgrammeState
+from shihyo.web.dashboard import report_files
 
 COLUMNS = ["indicator", "name", "org_unit", "period", "period_label", "fiscal_year", "kind", "value", "unit", "display"]
 
@@ -97,12 +97,25 @@ def _xlsx(state: ProgrammeState, indicator: Indicator, lang: str) -> bytes:
     return buffer.getvalue()
 
 
+def as_of_label(state: ProgrammeState, lang: str) -> str:
+    """When the report's data were taken: the evaluated moment in Tokyo time, or "latest"."""
+    if state.as_of is None:
+        return "最新" if lang == "ja" else "latest"
+    return state.as_of.astimezone(REPORT_TZ).strftime("%Y-%m-%d %H:%M")
+
+
 def report_file(
-    state: ProgrammeState, period: Period, fmt: str, content_type: str, lang: str, as_of: str
+    state: ProgrammeState, period: Period, fmt: str, content_type: str, lang: str, as_of: str = ""
 ) -> HttpResponse:
-    """The report written by the same code as `shihyo report`, into a temporary folder, then sent."""
-    model = report_for(state, period, lang, as_of or ("最新" if lang == "ja" else "latest"))
+    """The report written by the same code as `shihyo report`, kept on disk per data version and served from
+    there (`report_files`); `as_of` is no longer needed (the label comes from the evaluated moment)."""
     stem = f"{state.result.programme.code}-report-{period.key}-{lang}"
-    with tempfile.TemporaryDirectory() as folder:
-        (path,) = write_reports(model, [fmt], Path(folder), stem)
-        return _attachment(path.read_bytes(), content_type, path.name)
+    key = report_files.ReportKey(state.code, str(state.version), state.as_of, period.key, lang, fmt)
+
+    def write(folder: Path) -> Path:
+        model = report_for(state, period, lang, as_of_label(state, lang))
+        (path,) = write_reports(model, [fmt], folder, stem)
+        return path
+
+    path = report_files.report_path(key, write)
+    return _attachment(path.read_bytes(), content_type, f"{stem}.{fmt}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -20,6 +20,7 @@ from shihyo.core.model import OrgAggregation, OrgUnit, OrgUnitKind, Programme
 from shihyo.core.numbers import to_decimal
 from shihyo.core.overview import AreaCards, main_org_unit
 from shihyo.core.periods import Grain, Period, parse_period
+from shihyo.core.problems import UserError
 from shihyo.core.summary_table import SummarySection, summary_table
 from shihyo.core.targets import Status
 from shihyo.web.catalogue import repository
@@ -60,16 +61,24 @@ def _programme_label(programme: Programme, lang: str) -> str:
 
 
 def programme_choices(
-    state: ProgrammeState, period: Period | None, params: Mapping[str, str], lang: str
+    state: ProgrammeState,
+    period: Period | None,
+    params: Mapping[str, str],
+    lang: str,
+    moment: Callable[[str], datetime | None] | None = None,
 ) -> list[ProgrammeChoice]:
     """Every loaded programme (none when only one is) at the same data date, and at the period chosen on
-    this page when that programme has figures for it (else at its own report period)."""
+    this page when that programme has figures for it (else at its own report period). `moment` gives the
+    moment each programme is evaluated at (default: this page's)."""
     codes = repository.programme_codes()
     if len(codes) < 2:
         return []
     choices = []
     for code in codes:
-        other = state if code == state.code else evaluate_programme(code, state.as_of)
+        try:
+            other = state if code == state.code else evaluate_programme(code, moment(code) if moment else state.as_of)
+        except UserError:  # that programme did not exist yet at this data date: not offered
+            continue
         kept = {"as_of": params.get("as_of", "")}
         if params.get("period") and period is not None and period in available_periods(other):
             kept["period"] = period.key

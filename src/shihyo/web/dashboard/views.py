@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -19,10 +20,11 @@ from shihyo.core.overview import AreaCards, card, main_org_unit, overview
 from shihyo.core.periods import Grain, Period
 from shihyo.core.problems import UserError
 from shihyo.core.reconcile import Verdict
+from shihyo.web import errors
 from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
 from shihyo.web.catalogue.repository import resolve_programme
 from shihyo.web.collection import permissions
-from shihyo.web.dashboard import downloads, pages
+from shihyo.web.dashboard import downloads, pages, published, report_files, who
 from shihyo.web.dashboard.forms import DashboardQuery
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
@@ -64,7 +66,11 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
     query = DashboardQuery(request.GET).parsed()
     default = getattr(settings, "SHIHYO_DEFAULT_PROGRAMME", "") or None
     code = resolve_programme(query["programme"] or None, default=default, several_ok=True)
-    state = evaluate_programme(code, query["as_of"])
+    def moment(programme: str) -> datetime | None:  # anonymous visitors: the moments the published data changed
+        asked: datetime | None = query["as_of"]
+        return asked if request.user.is_authenticated else published.published_moment(programme, asked)
+
+    state = evaluate_programme(code, moment(code))
     period: Period | None = query["period"] or state.result.programme.report_period
     if query["period"] and period not in pages.available_periods(state):
         asked = query["period"]
@@ -80,7 +86,7 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
         "as_of": request.GET.get("as_of", ""),
         "lang": lang(),
         "query": pages.query_string(request.GET, state.code),
-        "programmes": pages.programme_choices(state, period, request.GET, lang()),
+        "programmes": pages.programme_choices(state, period, request.GET, lang(), moment),
         "unit": unit,
         "units": pages.unit_choices(state),
         # the office and reviewers also see figures entered but not yet approved (never cached for the public)
@@ -131,7 +137,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         spec=cache(lambda: vega_lite(chart(), lang())),
         table=cache(lambda: chart_table(chart(), lang())),
         formula=cache(lambda: describe(indicator.formula, pages.names(programme, lang()), lang())),
-        inputs=cache(lambda: pages.input_history(state, indicator, unit)),
+        inputs=cache(lambda: _history(state, indicator, unit, context["office"])),
         unit_rows=unit_rows,
         units_spec=cache(lambda: pages.units_chart_spec(state, indicator, unit, unit_rows(), lang())),
         reconciliations=cache(lambda: [r for r in state.reconciliations if r.code == code]),
@@ -141,6 +147,12 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         edit_url=_commentary_url(context, code),
     )
     return render(request, "dashboard/indicator.html", context)
+
+
+def _history(state: ProgrammeState, indicator: Indicator, unit: str, office: bool) -> list[pages.InputChange]:
+    """The revision history of the inputs; the public reads roles and units where the office reads accounts."""
+    changes = pages.input_history(state, indicator, unit)
+    return changes if office else who.for_public(changes, state.programme, lang())
 
 
 def _unit_rows(
@@ -206,7 +218,13 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     period = context["period"]
     if period is None:
         raise BadRequest(ja="対象期間を選んでください", en="choose a period")
-    return downloads.report_file(state, period.year(), fmt, REPORT_TYPES[fmt], lang(), context["as_of"])
+    try:
+        return downloads.report_file(state, period.year(), fmt, REPORT_TYPES[fmt], lang())
+    except report_files.Busy as busy:
+        heading = _("Busy writing reports")
+        response = errors.error_response(request, 503, busy.ja if lang() == "ja" else busy.en, heading=heading)
+        response["Retry-After"] = str(busy.retry_after)
+        return response
 
 
 @require_GET

@@ -13,7 +13,13 @@
     var title = spec.config.title = spec.config.title || {};
     title.limit = element.clientWidth - 24;
     if (narrow && spec.title && typeof spec.title === "object") { spec.title.fontSize = 13; }
-    window.vegaEmbed(element, spec, { actions: false, renderer: "svg" }).catch(function (error) {
+    // ast + the interpreter: no code generated at run time, so the Content-Security-Policy needs no
+    // 'unsafe-eval'; no default styles: vega-embed's and vega-tooltip's rules are in app.css
+    var options = {
+      actions: false, renderer: "svg", ast: true, defaultStyle: false,
+      tooltip: { disableDefaultStyle: true }
+    };
+    window.vegaEmbed(element, spec, options).catch(function (error) {
       element.textContent = element.getAttribute("aria-label");
       console.warn("chart could not be drawn", error);
     });
