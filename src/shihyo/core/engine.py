@@ -7,8 +7,9 @@ columnar operation over all org units and periods at once; there is no Python lo
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
@@ -87,6 +88,33 @@ class EvaluationRequest:
 
 
 @dataclass(frozen=True)
+class _CodeLookup:
+    frame: pl.DataFrame  # the values of one code
+    rows: dict[tuple[str, str], tuple[str, float]]  # (org unit, period) → (kind, value)
+
+
+class _Lookups:
+    """The lookups of one result, filled on first use (several threads may read one result)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.runs: dict[str, list[tuple[int, int]]] | None = None
+        self.codes: dict[str, _CodeLookup] = {}
+
+
+def _code_runs(values: pl.DataFrame) -> dict[str, list[tuple[int, int]]]:
+    """Where each code's rows are, as (offset, length) runs. The engine writes a code's rows together, so
+    this is one pass over the code column and each code's frame is a slice of the values, not a filter."""
+    runs: dict[str, list[tuple[int, int]]] = {}
+    offset = 0
+    if values.height:
+        for length, code in values.get_column("code").rle().struct.unnest().iter_rows():
+            runs.setdefault(str(code), []).append((offset, int(length)))
+            offset += int(length)
+    return runs
+
+
+@dataclass(frozen=True)
 class EvaluationResult:
     """Every series and indicator value of a programme, as of one moment. Treat as read-only."""
 
@@ -95,22 +123,38 @@ class EvaluationResult:
     values: pl.DataFrame  # columns COLUMNS; kind is actual | estimate | plan
     reported: pl.DataFrame  # published figures: code, org_unit, period, source, value, text
 
+    # per code, looked up once: its rows by (org unit, period) and its own frame (a value lookup is a dict
+    # read, not a scan of every value). Filled on first use; the result itself never changes.
+    _lookups: _Lookups = field(default_factory=lambda: _Lookups(), init=False, repr=False, compare=False)
+
+    def _lookup(self, code: str) -> _CodeLookup:
+        lookups = self._lookups
+        found = lookups.codes.get(code)
+        if found is not None:
+            return found
+        with lookups.lock:
+            if lookups.runs is None:
+                lookups.runs = _code_runs(self.values)
+            runs = lookups.runs.get(code, [])
+        slices = [self.values.slice(offset, length) for offset, length in runs]
+        frame = pl.concat(slices) if len(slices) > 1 else slices[0] if slices else self.values.clear()
+        rows = {
+            (str(org), str(period)): (str(kind), float(value))
+            for org, period, kind, value in frame.select("org_unit", "period", "kind", "value").iter_rows()
+        }
+        with lookups.lock:
+            return lookups.codes.setdefault(code, _CodeLookup(frame, rows))
+
     def value(self, code: str, org_unit: str, period: Period | str) -> Decimal | None:
         """One value as an exact-enough Decimal (12 significant digits), or None."""
         key = period.key if isinstance(period, Period) else period
-        rows = self.values.filter(
-            (pl.col("code") == code) & (pl.col("org_unit") == org_unit) & (pl.col("period") == key)
-        )
-        if rows.height == 0:
-            return None
-        return to_decimal(float(rows.item(0, "value")))
+        row = self._lookup(code).rows.get((org_unit, key))
+        return None if row is None else to_decimal(row[1])
 
     def kind(self, code: str, org_unit: str, period: Period | str) -> str | None:
         key = period.key if isinstance(period, Period) else period
-        rows = self.values.filter(
-            (pl.col("code") == code) & (pl.col("org_unit") == org_unit) & (pl.col("period") == key)
-        )
-        return None if rows.height == 0 else str(rows.item(0, "kind"))
+        row = self._lookup(code).rows.get((org_unit, key))
+        return None if row is None else row[0]
 
     def narrowed(self, periods: tuple[Period, ...] | None, org_units: tuple[str, ...] | None) -> EvaluationResult:
         """The same result, keeping only some periods and org units (what `EvaluationRequest` narrows)."""
@@ -120,9 +164,7 @@ class EvaluationResult:
 
     def series_of(self, code: str, org_unit: str) -> list[tuple[str, str, Decimal]]:
         """(period key, kind, value) of one code and org unit in period order."""
-        rows = self.values.filter((pl.col("code") == code) & (pl.col("org_unit") == org_unit)).sort(
-            ["fiscal_year", "grain", "index"]
-        )
+        rows = self._lookup(code).frame.filter(pl.col("org_unit") == org_unit).sort(["fiscal_year", "grain", "index"])
         return [(p, k, to_decimal(v)) for p, k, v in rows.select("period", "kind", "value").iter_rows()]
 
 
@@ -556,9 +598,7 @@ def _assemble(programme: Programme, frames: Frames) -> pl.DataFrame:
     return pl.concat(parts, how="vertical", rechunk=False)
 
 
-def narrow(
-    values: pl.DataFrame, periods: tuple[Period, ...] | None, org_units: tuple[str, ...] | None
-) -> pl.DataFrame:
+def narrow(values: pl.DataFrame, periods: tuple[Period, ...] | None, org_units: tuple[str, ...] | None) -> pl.DataFrame:
     """Only the values of these org units and of periods within these periods (None keeps all)."""
     if org_units is not None:
         values = values.filter(pl.col("org_unit").is_in(list(org_units)))

@@ -70,7 +70,8 @@ def evaluate_programme(code: str | None = None, as_of: datetime | None = None) -
             _CACHE.move_to_end(key)
             return _CACHE[key]
     definitions = read_definitions(code, as_of)
-    result = evaluate(EvaluationRequest(definitions.programme, revision_frame(code), as_of))
+    revisions = revision_frame(code, upto=version.observations)  # exactly the revisions of this version
+    result = evaluate(EvaluationRequest(definitions.programme, revisions, as_of))
     state = ProgrammeState(
         code=code,
         as_of=as_of,

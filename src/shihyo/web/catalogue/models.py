@@ -91,3 +91,16 @@ class ObservationRevision(AppendOnlyModel):
             ),
             models.Index(fields=["programme", "recorded_at"], name="observation_as_of"),
         ]
+
+
+class DataStamp(models.Model):
+    """One row per programme: its newest definition and observation revision ids and when they changed.
+
+    Written in the same transaction as every revision write (`shihyo.web.catalogue.repository`), so the
+    data version is one indexed row to read, not a query over the revisions. Writers of a programme lock
+    this row first, so revision ids grow in commit order."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.PROTECT, primary_key=True, related_name="stamp")
+    definitions = models.BigIntegerField(default=0)
+    observations = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
