@@ -145,6 +145,10 @@ class EvaluationResult:
         with lookups.lock:
             return lookups.codes.setdefault(code, _CodeLookup(frame, rows))
 
+    def rows_of(self, code: str) -> pl.DataFrame:
+        """Every value of one code (series or indicator), in the order of the values."""
+        return self._lookup(code).frame
+
     def value(self, code: str, org_unit: str, period: Period | str) -> Decimal | None:
         """One value as an exact-enough Decimal (12 significant digits), or None."""
         key = period.key if isinstance(period, Period) else period
@@ -198,46 +202,66 @@ def revisions_frame(items: Iterable[Observation | Revision]) -> pl.DataFrame:
 def evaluate(request: EvaluationRequest) -> EvaluationResult:
     """Compute every series roll-up and every indicator of the programme."""
     programme = request.programme
-    is_reported = pl.col("kind") == ObservationKind.REPORTED.value
-    reported = latest_frame(request.revisions.filter(is_reported), request.as_of).select(
-        "code", "org_unit", "period", "source", "value", "text"
-    )
-    observed = request.revisions.select(
-        pl.col("code", "org_unit", "period", "kind", "source").cast(pl.Categorical),
-        "value",
-        "recorded_at",
-        "withdrawn",
-    )
-    observed = recorded_by(observed, request.as_of)
-    periods = period_table(observed.get_column("period").unique().cast(pl.String).to_list()).with_columns(
-        pl.col("period", "grain").cast(pl.Categorical)
-    )
+    reported = reported_frame(request.revisions, request.as_of)
+    observed = recorded_by(observed_frame(request.revisions), request.as_of)
+    periods = observed_periods(observed)
     by_code = observed.partition_by("code", as_dict=True, include_key=False)
     del observed
     frames: dict[str, pl.DataFrame] = {}
     for series in programme.series:
-        part = by_code.pop((series.code,), None)
-        if part is None:
-            frame = _empty()
-        else:
-            # latest revision, then best kind, within one series: small transient frames
-            current = latest_frame(part, None, keys=("org_unit", "period", "kind", "source"))
-            current = current.filter(pl.col("kind") != ObservationKind.REPORTED.value)
-            frame = (
-                _best_kind(current, keys=["org_unit", "period"])
-                .join(periods, on="period", how="left")
-                .with_columns(pl.lit(False).alias("partial"))
-            )
-        frame = _roll_up_time(series, frame.select(WORK_COLUMNS))
-        frames[series.code] = _roll_up_orgs(programme, series, frame)
+        frames[series.code] = series_frame(programme, series, by_code.pop((series.code,), None), periods)
     del by_code
     for indicator in dependency_order(programme.indicators):
-        frames[indicator.code] = _compute(indicator, frames)
+        frames[indicator.code] = compute_indicator(indicator, frames)
     values = _assemble(programme, frames)
     if STRING_OUTPUT:
         values = values.with_columns(pl.col("code", "org_unit", "period", "grain", "kind").cast(pl.String))
     values = narrow(values, request.periods, request.org_units)
     return EvaluationResult(programme=programme, as_of=request.as_of, values=values, reported=reported)
+
+
+def observed_frame(revisions: pl.DataFrame) -> pl.DataFrame:
+    """The revisions as the engine works on them: keys as categoricals."""
+    return revisions.select(
+        pl.col("code", "org_unit", "period", "kind", "source").cast(pl.Categorical),
+        "value",
+        "recorded_at",
+        "withdrawn",
+    )
+
+
+def observed_periods(observed: pl.DataFrame) -> pl.DataFrame:
+    """The period table (grain, fiscal year, index, months) of the periods an observed frame holds."""
+    keys = observed.get_column("period").unique().cast(pl.String).to_list()
+    return period_table(keys).with_columns(pl.col("period", "grain").cast(pl.Categorical))
+
+
+def series_frame(
+    programme: Programme, series: Series, part: pl.DataFrame | None, periods: pl.DataFrame
+) -> pl.DataFrame:
+    """One series' values (work columns) from its revisions `part` (no code column): the latest revision,
+    the best kind, then the roll-ups over time and over org units."""
+    if part is None:
+        frame = _empty()
+    else:
+        # latest revision, then best kind, within one series: small transient frames
+        current = latest_frame(part, None, keys=("org_unit", "period", "kind", "source"))
+        current = current.filter(pl.col("kind") != ObservationKind.REPORTED.value)
+        frame = (
+            _best_kind(current, keys=["org_unit", "period"])
+            .join(periods, on="period", how="left")
+            .with_columns(pl.lit(False).alias("partial"))
+        )
+    frame = _roll_up_time(series, frame.select(WORK_COLUMNS))
+    return _roll_up_orgs(programme, series, frame)
+
+
+def reported_frame(revisions: pl.DataFrame, as_of: datetime | None) -> pl.DataFrame:
+    """The published figures (kind "reported") current at `as_of`, kept apart for reconciliation."""
+    is_reported = pl.col("kind") == ObservationKind.REPORTED.value
+    return latest_frame(revisions.filter(is_reported), as_of).select(
+        "code", "org_unit", "period", "source", "value", "text"
+    )
 
 
 def _best_kind(frame: pl.DataFrame, keys: list[str] | None = None) -> pl.DataFrame:
@@ -517,7 +541,8 @@ def _safe_div(a: pl.Expr, b: pl.Expr) -> pl.Expr:
     return pl.when(b == 0).then(None).otherwise(a / b)
 
 
-def _compute(indicator: Indicator, frames: Frames) -> pl.DataFrame:
+def compute_indicator(indicator: Indicator, frames: Frames) -> pl.DataFrame:
+    """One indicator's values (work columns) from the frames of its operands."""
     formula: Formula = indicator.formula
     match formula:
         case ind.SeriesValue(of):
@@ -578,24 +603,27 @@ def _assemble(programme: Programme, frames: Frames) -> pl.DataFrame:
     for code in list(frames):
         frame = frames.pop(code)
         if frame.height:
-            parts.append(
-                frame.select(
-                    pl.lit(code).cast(pl.Categorical).alias("code"),
-                    "org_unit",
-                    "period",
-                    "grain",
-                    "fiscal_year",
-                    "index",
-                    pl.col("rank").replace_strict(RANK_KIND, return_dtype=KIND_ENUM).alias("kind"),
-                    "value",
-                    pl.lit(code in indicator_codes).alias("is_indicator"),
-                    pl.col("partial").alias("provisional"),
-                )
-            )
+            parts.append(assembled(code, frame, code in indicator_codes))
         del frame
     if not parts:
         return pl.DataFrame(schema={c: pl.String for c in COLUMNS})
     return pl.concat(parts, how="vertical", rechunk=False)
+
+
+def assembled(code: str, frame: pl.DataFrame, is_indicator: bool) -> pl.DataFrame:
+    """One code's work frame in the columns of the values (`COLUMNS`)."""
+    return frame.select(
+        pl.lit(code).cast(pl.Categorical).alias("code"),
+        "org_unit",
+        "period",
+        "grain",
+        "fiscal_year",
+        "index",
+        pl.col("rank").replace_strict(RANK_KIND, return_dtype=KIND_ENUM).alias("kind"),
+        "value",
+        pl.lit(is_indicator).alias("is_indicator"),
+        pl.col("partial").alias("provisional"),
+    )
 
 
 def narrow(values: pl.DataFrame, periods: tuple[Period, ...] | None, org_units: tuple[str, ...] | None) -> pl.DataFrame:
