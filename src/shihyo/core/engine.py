@@ -100,6 +100,19 @@ class _Lookups:
         self.lock = threading.Lock()
         self.runs: dict[str, list[tuple[int, int]]] | None = None
         self.codes: dict[str, _CodeLookup] = {}
+        self.rows: dict[str, dict[tuple[str, str], tuple[str, float]]] | None = None
+
+
+_INDEX_ALL_BELOW = 500_000  # values of a city's programme: index all codes in one pass; larger ones per code
+
+
+def _rows_by_code(values: pl.DataFrame) -> dict[str, dict[tuple[str, str], tuple[str, float]]]:
+    """(org unit, period) → (kind, value) of each code of a values frame."""
+    found: dict[str, dict[tuple[str, str], tuple[str, float]]] = {}
+    columns = [values.get_column(c).cast(pl.String).to_list() for c in ("code", "org_unit", "period", "kind")]
+    for code, org, period, kind, value in zip(*columns, values.get_column("value").to_list(), strict=True):
+        found.setdefault(code, {})[(org, period)] = (kind, float(value))
+    return found
 
 
 def _code_runs(values: pl.DataFrame) -> dict[str, list[tuple[int, int]]]:
@@ -135,15 +148,22 @@ class EvaluationResult:
         with lookups.lock:
             if lookups.runs is None:
                 lookups.runs = _code_runs(self.values)
+                if self.values.height <= _INDEX_ALL_BELOW:  # one pass indexes every code at once
+                    lookups.rows = _rows_by_code(self.values)
             runs = lookups.runs.get(code, [])
+            rows = lookups.rows.get(code) if lookups.rows is not None else None
         slices = [self.values.slice(offset, length) for offset, length in runs]
         frame = pl.concat(slices) if len(slices) > 1 else slices[0] if slices else self.values.clear()
-        rows = {
-            (str(org), str(period)): (str(kind), float(value))
-            for org, period, kind, value in frame.select("org_unit", "period", "kind", "value").iter_rows()
-        }
+        if rows is None:
+            rows = _rows_by_code(frame).get(code, {})
         with lookups.lock:
             return lookups.codes.setdefault(code, _CodeLookup(frame, rows))
+
+    def with_reported(self, reported: pl.DataFrame) -> EvaluationResult:
+        """The same values (and their lookups) with other published figures, e.g. some of them."""
+        other = replace(self, reported=reported)
+        object.__setattr__(other, "_lookups", self._lookups)
+        return other
 
     def rows_of(self, code: str) -> pl.DataFrame:
         """Every value of one code (series or indicator), in the order of the values."""

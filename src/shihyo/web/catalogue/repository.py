@@ -31,6 +31,7 @@ from shihyo.io.directory import OBSERVATIONS, parse_programme_files, programme_f
 from shihyo.web.catalogue import models
 from shihyo.web.catalogue.versions import DataVersion as DataVersion  # re-exported: the data version
 from shihyo.web.catalogue.versions import advance_stamp, lock_stamp
+from shihyo.web.catalogue.versions import changed_since as changed_since
 from shihyo.web.catalogue.versions import data_version as data_version
 
 Key = tuple[str, str, str, str, str]
