@@ -12,9 +12,9 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from shihyo import examples
+from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate
 from shihyo.core.model import ObservationKind
 from shihyo.io.directory import read_programme_dir
-from shihyo.web.catalogue import evaluation
 from shihyo.web.catalogue.evaluation import ProgrammeState, clear_cache, evaluate_programme
 from shihyo.web.catalogue.repository import Publication, publish, save_dataset
 
@@ -25,6 +25,18 @@ T0 = datetime(2022, 7, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
 def in_key_order(frame: pl.DataFrame) -> pl.DataFrame:
     keys = ["code", "org_unit", "period"]
     return frame.with_columns(pl.col(keys).cast(pl.String)).sort(keys)
+
+
+def count_full_evaluations(monkeypatch: pytest.MonkeyPatch) -> list[EvaluationRequest]:
+    """Every full evaluation `evaluate_programme` runs from now on."""
+    runs: list[EvaluationRequest] = []
+
+    def counting(request: EvaluationRequest) -> EvaluationResult:
+        runs.append(request)
+        return evaluate(request)
+
+    monkeypatch.setattr("shihyo.web.catalogue.evaluation.evaluate", counting)
+    return runs
 
 
 def same_state(a: ProgrammeState, b: ProgrammeState) -> None:
@@ -48,9 +60,7 @@ def test_after_an_approval_only_what_it_touches_is_evaluated_again(monkeypatch: 
     text = str(actual.value * 2)
     publish("kobe", actual.org_unit, [Publication(actual.code, actual.period.key, text, text, "", "r")], by="r", now=T0)
 
-    full_runs: list[object] = []
-    real_evaluate = evaluation.evaluate
-    monkeypatch.setattr(evaluation, "evaluate", lambda *a: full_runs.append(a) or real_evaluate(*a))
+    full_runs = count_full_evaluations(monkeypatch)
     after = evaluate_programme("kobe")
     assert full_runs == [], "the write was evaluated incrementally"
     assert after.version != before.version
@@ -59,8 +69,8 @@ def test_after_an_approval_only_what_it_touches_is_evaluated_again(monkeypatch: 
     assert changed and all(r.computed == actual.value * 2 for r in changed)
 
     clear_cache()  # the same version evaluated from scratch
-    monkeypatch.setattr(evaluation, "evaluate", real_evaluate)
     same_state(after, evaluate_programme("kobe"))
+    assert len(full_runs) == 1
 
 
 def test_new_definitions_are_evaluated_in_full(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,8 +79,6 @@ def test_new_definitions_are_evaluated_in_full(monkeypatch: pytest.MonkeyPatch) 
     evaluate_programme("kobe")
     renamed = replace(kobe.programme, name=kobe.programme.name + "（改）")
     save_dataset(replace(kobe, programme=renamed), now=T0 + timedelta(days=1))
-    full_runs: list[object] = []
-    real_evaluate = evaluation.evaluate
-    monkeypatch.setattr(evaluation, "evaluate", lambda *a: full_runs.append(a) or real_evaluate(*a))
+    full_runs = count_full_evaluations(monkeypatch)
     assert evaluate_programme("kobe").programme.name.endswith("（改）")
     assert len(full_runs) == 1
