@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import polars as pl
-from polars.testing import assert_frame_equal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from shihyo import examples
 from shihyo.core.engine import REVISION_SCHEMA, EvaluationRequest, EvaluationResult, evaluate, revisions_frame
@@ -48,9 +48,8 @@ def edited(revisions: pl.DataFrame, changes: list[tuple[int, str, float]]) -> tu
     rows = []
     for step, (pick, action, factor) in enumerate(changes):
         code, org, period, kind, source, value, text, _, _ = base.row(pick % base.height)
-        new = None if action == "withdraw" else 0.0 if action == "zero" else value if action == "restore" else value
-        if action == "change" and value is not None:
-            new = round(value * factor, 3)
+        # restore: the original value again (after a withdrawal or a change of it in an earlier edit)
+        new = {"withdraw": None, "zero": 0.0, "restore": value}.get(action, round(value * factor, 3))
         at = T0 + timedelta(minutes=step)
         rows.append((code, org, period, kind, source, new, text, at, new is None))
     added = pl.DataFrame(rows, schema=REVISION_SCHEMA, orient="row")
@@ -65,7 +64,9 @@ def in_key_order(frame: pl.DataFrame) -> pl.DataFrame:
 @pytest.mark.parametrize("name", list(PROGRAMMES))
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first=edits, second=edits)
-def test_incremental_equals_full(name: str, first: list[tuple[int, str, float]], second: list[tuple[int, str, float]]) -> None:
+def test_incremental_equals_full(
+    name: str, first: list[tuple[int, str, float]], second: list[tuple[int, str, float]]
+) -> None:
     dataset, revisions, full0 = start(name)
     # two rounds of edits: the second starts from an incremental result, as the server does
     once, changed = edited(revisions, first)

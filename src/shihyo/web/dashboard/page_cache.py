@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from django.utils.translation import get_language
 from shihyo.web.catalogue.versions import data_versions
 from shihyo.web.collection import models as collection_models
 
+LOG = logging.getLogger("shihyo.web")
 View = Callable[..., HttpResponseBase]
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = b"__shihyo_csrf_token__"
@@ -86,6 +88,22 @@ def _headers(response: HttpResponseBase, etag: str, changed_at: datetime | None)
     patch_vary_headers(response, ["Cookie"])
 
 
+def _cache_get(key: str) -> tuple[bytes, str] | None:
+    try:
+        found = cache.get(key)
+    except Exception:  # a shared cache that is down: render the page (/healthz says the cache is unavailable)
+        LOG.warning("page cache unavailable; rendering the page", exc_info=True)
+        return None
+    return found if isinstance(found, tuple) else None
+
+
+def _cache_set(key: str, stored: tuple[bytes, str]) -> None:
+    try:
+        cache.set(key, stored, PAGE_SECONDS)
+    except Exception:
+        LOG.warning("page cache unavailable; the page is not kept", exc_info=True)
+
+
 def cached_page(view: View) -> View:
     """Serve a dashboard page from the page cache for visitors who have not signed in."""
 
@@ -101,13 +119,13 @@ def cached_page(view: View) -> View:
             response: HttpResponseBase = HttpResponseNotModified()
             _headers(response, etag, state.changed_at)
             return response
-        stored = cache.get(f"page:{key}")
+        stored = _cache_get(f"page:{key}")
         if stored is None:
             rendered = view(request, *args, **kwargs)
             if rendered.status_code != 200 or not isinstance(rendered, HttpResponse) or rendered.streaming:
                 return rendered
             stored = (_TOKEN.sub(rb"\1" + _PLACEHOLDER + rb"\2", rendered.content), rendered["Content-Type"])
-            cache.set(f"page:{key}", stored, PAGE_SECONDS)
+            _cache_set(f"page:{key}", stored)
         content, content_type = stored
         if _PLACEHOLDER in content:
             content = content.replace(_PLACEHOLDER, get_token(request).encode())
