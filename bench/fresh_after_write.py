@@ -83,15 +83,16 @@ def main(argv: list[str] | None = None) -> int:
         code, unit, period_key, value = next((c for c in candidates if c[1] == main_unit), candidates[0])
         after: list[tuple[float, float]] = []
         for step in range(1, args.writes + 1):
-            text = f"{value + step:g}"
+            text = f"{value + step:.4f}".rstrip("0").rstrip(".")
             with transaction.atomic():
-                repository.publish(
+                written = repository.publish(
                     args.programme,
                     unit,
                     [repository.Publication(code, period_key, text, text, "", "bench")],
                     by="bench",
                     now=timezone.now(),
                 )
+            assert written == 1, "the write recorded a new revision"
             wall, cpu, status = timed_get(client, "/")
             assert status == 200
             after.append((wall, cpu))
