@@ -33,7 +33,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
 
-from shihyo.web.catalogue.versions import data_versions
+from shihyo.web.catalogue import models as catalogue_models
 from shihyo.web.collection import models as collection_models
 
 LOG = logging.getLogger("shihyo.web")
@@ -53,23 +53,29 @@ class PageState:
 
 def page_state() -> PageState:
     """The data versions of every programme and the newest collection step, in one query."""
-    versions = data_versions()
+    stamps = catalogue_models.DataStamp._meta.db_table
+    programmes = catalogue_models.Programme._meta.db_table
     rounds = collection_models.Round._meta.db_table
     events = collection_models.SubmissionEvent._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT MAX(id) FROM {rounds}), (SELECT MAX(id) FROM {events}), "
-            f"(SELECT at FROM {events} ORDER BY id DESC LIMIT 1)"
+            f"SELECT p.code, s.definitions, s.observations, s.changed_at, (SELECT MAX(id) FROM {rounds}), "
+            f"(SELECT MAX(id) FROM {events}), (SELECT at FROM {events} ORDER BY id DESC LIMIT 1) "
+            f"FROM {stamps} s JOIN {programmes} p ON p.id = s.programme_id ORDER BY s.programme_id"
         )
-        last_round, last_event, event_at = cursor.fetchone()
-    if isinstance(event_at, str):  # SQLite returns the text of the column to a raw query
-        event_at = datetime.fromisoformat(event_at)
+        rows = cursor.fetchall()
     # the moment too: after a restore from a backup, new writes may reuse ids, never the moment
-    parts = [[code, str(version), at.isoformat()] for code, version, at in versions]
+    parts = [[code, d, o, str(at)] for code, d, o, at, *_ in rows]
+    last_round, last_event, event_at = rows[0][4:] if rows else (None, None, None)
     text = json.dumps([parts, last_round, last_event, getattr(settings, "SHIHYO_DEFAULT_PROGRAMME", "")])
-    moments = [at for _code, _version, at in versions] + ([event_at] if event_at else [])
-    moments = [m if m.tzinfo else m.replace(tzinfo=UTC) for m in moments]
+    moments = [_moment(at) for *_, at, _r, _e, _a in rows] + ([_moment(event_at)] if event_at else [])
     return PageState(hashlib.sha256(text.encode()).hexdigest()[:24], max(moments) if moments else None)
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A timestamp column read by a raw query (SQLite gives its text), in UTC."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _not_modified(request: HttpRequest, etag: str, changed_at: datetime | None) -> bool:
