@@ -52,6 +52,7 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/engine_vs_duckdb.py --repeat 3
+	$(BIN)/python bench/fresh_after_write.py
 	$(BIN)/python bench/dashboard_load.py
 	$(BIN)/python bench/report_speed.py
 

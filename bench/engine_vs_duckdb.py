@@ -33,12 +33,15 @@ if __package__ in (None, ""):  # run as a script: make the `bench` package impor
 import polars as pl
 
 from bench.compare import compare
+from bench.goals import print_goal
 from bench.synthetic import make_catalogue, make_programme
 from shihyo.core.engine import EvaluationRequest, evaluate
 from shihyo.core.model import Programme
 
 TIME_TARGET = 1.5  # engine seconds ÷ DuckDB seconds
 MEMORY_TARGET_MIB = 1024.0
+GOAL_RATIO = 0.35  # issue 14
+GOAL_MEMORY_MIB = 600.0  # issue 14
 MiB = 1024 * 1024
 
 
@@ -301,10 +304,26 @@ def print_table(
     print()
     met = "met" if ratio <= TIME_TARGET else "NOT met"
     print(f"time: engine / DuckDB = {ratio:.2f}× (target ≤ {TIME_TARGET}×: {met})")
+    print_goal(
+        f"evaluation against DuckDB SQL, {args.municipalities:,} municipalities",
+        f"{engine.best:.2f} s",
+        f"DuckDB SQL {duck.best:.2f} s",
+        ratio,
+        f"≤ {GOAL_RATIO}×",
+        ratio <= GOAL_RATIO,
+    )
     if "engine" in memory:
         peak = float(memory["engine"]["peak_rss_mib"])
         met = "met" if peak <= MEMORY_TARGET_MIB else "NOT met"
         print(f"memory: engine peak RSS {peak:,.0f} MiB (target ≤ {MEMORY_TARGET_MIB:,.0f} MiB: {met})")
+        print_goal(
+            f"evaluation peak memory, {args.municipalities:,} municipalities",
+            f"{peak:,.0f} MiB",
+            f"DuckDB {float(memory['duckdb']['peak_rss_mib']):,.0f} MiB" if "duckdb" in memory else "―",
+            None,
+            f"≤ {GOAL_MEMORY_MIB:,.0f} MiB",
+            peak <= GOAL_MEMORY_MIB,
+        )
 
 
 if __name__ == "__main__":

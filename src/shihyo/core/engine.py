@@ -7,8 +7,9 @@ columnar operation over all org units and periods at once; there is no Python lo
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from graphlib import CycleError, TopologicalSorter
@@ -87,6 +88,46 @@ class EvaluationRequest:
 
 
 @dataclass(frozen=True)
+class _CodeLookup:
+    frame: pl.DataFrame  # the values of one code
+    rows: dict[tuple[str, str], tuple[str, float]]  # (org unit, period) → (kind, value)
+
+
+class _Lookups:
+    """The lookups of one result, filled on first use (several threads may read one result)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.runs: dict[str, list[tuple[int, int]]] | None = None
+        self.codes: dict[str, _CodeLookup] = {}
+        self.rows: dict[str, dict[tuple[str, str], tuple[str, float]]] | None = None
+
+
+_INDEX_ALL_BELOW = 500_000  # values of a city's programme: index all codes in one pass; larger ones per code
+
+
+def _rows_by_code(values: pl.DataFrame) -> dict[str, dict[tuple[str, str], tuple[str, float]]]:
+    """(org unit, period) → (kind, value) of each code of a values frame."""
+    found: dict[str, dict[tuple[str, str], tuple[str, float]]] = {}
+    columns = [values.get_column(c).cast(pl.String).to_list() for c in ("code", "org_unit", "period", "kind")]
+    for code, org, period, kind, value in zip(*columns, values.get_column("value").to_list(), strict=True):
+        found.setdefault(code, {})[(org, period)] = (kind, float(value))
+    return found
+
+
+def _code_runs(values: pl.DataFrame) -> dict[str, list[tuple[int, int]]]:
+    """Where each code's rows are, as (offset, length) runs. The engine writes a code's rows together, so
+    this is one pass over the code column and each code's frame is a slice of the values, not a filter."""
+    runs: dict[str, list[tuple[int, int]]] = {}
+    offset = 0
+    if values.height:
+        for length, code in values.get_column("code").rle().struct.unnest().iter_rows():
+            runs.setdefault(str(code), []).append((offset, int(length)))
+            offset += int(length)
+    return runs
+
+
+@dataclass(frozen=True)
 class EvaluationResult:
     """Every series and indicator value of a programme, as of one moment. Treat as read-only."""
 
@@ -95,22 +136,49 @@ class EvaluationResult:
     values: pl.DataFrame  # columns COLUMNS; kind is actual | estimate | plan
     reported: pl.DataFrame  # published figures: code, org_unit, period, source, value, text
 
+    # per code, looked up once: its rows by (org unit, period) and its own frame (a value lookup is a dict
+    # read, not a scan of every value). Filled on first use; the result itself never changes.
+    _lookups: _Lookups = field(default_factory=lambda: _Lookups(), init=False, repr=False, compare=False)
+
+    def _lookup(self, code: str) -> _CodeLookup:
+        lookups = self._lookups
+        found = lookups.codes.get(code)
+        if found is not None:
+            return found
+        with lookups.lock:
+            if lookups.runs is None:
+                lookups.runs = _code_runs(self.values)
+                if self.values.height <= _INDEX_ALL_BELOW:  # one pass indexes every code at once
+                    lookups.rows = _rows_by_code(self.values)
+            runs = lookups.runs.get(code, [])
+            rows = lookups.rows.get(code) if lookups.rows is not None else None
+        slices = [self.values.slice(offset, length) for offset, length in runs]
+        frame = pl.concat(slices) if len(slices) > 1 else slices[0] if slices else self.values.clear()
+        if rows is None:
+            rows = _rows_by_code(frame).get(code, {})
+        with lookups.lock:
+            return lookups.codes.setdefault(code, _CodeLookup(frame, rows))
+
+    def with_reported(self, reported: pl.DataFrame) -> EvaluationResult:
+        """The same values (and their lookups) with other published figures, e.g. some of them."""
+        other = replace(self, reported=reported)
+        object.__setattr__(other, "_lookups", self._lookups)
+        return other
+
+    def rows_of(self, code: str) -> pl.DataFrame:
+        """Every value of one code (series or indicator), in the order of the values."""
+        return self._lookup(code).frame
+
     def value(self, code: str, org_unit: str, period: Period | str) -> Decimal | None:
         """One value as an exact-enough Decimal (12 significant digits), or None."""
         key = period.key if isinstance(period, Period) else period
-        rows = self.values.filter(
-            (pl.col("code") == code) & (pl.col("org_unit") == org_unit) & (pl.col("period") == key)
-        )
-        if rows.height == 0:
-            return None
-        return to_decimal(float(rows.item(0, "value")))
+        row = self._lookup(code).rows.get((org_unit, key))
+        return None if row is None else to_decimal(row[1])
 
     def kind(self, code: str, org_unit: str, period: Period | str) -> str | None:
         key = period.key if isinstance(period, Period) else period
-        rows = self.values.filter(
-            (pl.col("code") == code) & (pl.col("org_unit") == org_unit) & (pl.col("period") == key)
-        )
-        return None if rows.height == 0 else str(rows.item(0, "kind"))
+        row = self._lookup(code).rows.get((org_unit, key))
+        return None if row is None else row[0]
 
     def narrowed(self, periods: tuple[Period, ...] | None, org_units: tuple[str, ...] | None) -> EvaluationResult:
         """The same result, keeping only some periods and org units (what `EvaluationRequest` narrows)."""
@@ -120,9 +188,7 @@ class EvaluationResult:
 
     def series_of(self, code: str, org_unit: str) -> list[tuple[str, str, Decimal]]:
         """(period key, kind, value) of one code and org unit in period order."""
-        rows = self.values.filter((pl.col("code") == code) & (pl.col("org_unit") == org_unit)).sort(
-            ["fiscal_year", "grain", "index"]
-        )
+        rows = self._lookup(code).frame.filter(pl.col("org_unit") == org_unit).sort(["fiscal_year", "grain", "index"])
         return [(p, k, to_decimal(v)) for p, k, v in rows.select("period", "kind", "value").iter_rows()]
 
 
@@ -156,46 +222,66 @@ def revisions_frame(items: Iterable[Observation | Revision]) -> pl.DataFrame:
 def evaluate(request: EvaluationRequest) -> EvaluationResult:
     """Compute every series roll-up and every indicator of the programme."""
     programme = request.programme
-    is_reported = pl.col("kind") == ObservationKind.REPORTED.value
-    reported = latest_frame(request.revisions.filter(is_reported), request.as_of).select(
-        "code", "org_unit", "period", "source", "value", "text"
-    )
-    observed = request.revisions.select(
-        pl.col("code", "org_unit", "period", "kind", "source").cast(pl.Categorical),
-        "value",
-        "recorded_at",
-        "withdrawn",
-    )
-    observed = recorded_by(observed, request.as_of)
-    periods = period_table(observed.get_column("period").unique().cast(pl.String).to_list()).with_columns(
-        pl.col("period", "grain").cast(pl.Categorical)
-    )
+    reported = reported_frame(request.revisions, request.as_of)
+    observed = recorded_by(observed_frame(request.revisions), request.as_of)
+    periods = observed_periods(observed)
     by_code = observed.partition_by("code", as_dict=True, include_key=False)
     del observed
     frames: dict[str, pl.DataFrame] = {}
     for series in programme.series:
-        part = by_code.pop((series.code,), None)
-        if part is None:
-            frame = _empty()
-        else:
-            # latest revision, then best kind, within one series: small transient frames
-            current = latest_frame(part, None, keys=("org_unit", "period", "kind", "source"))
-            current = current.filter(pl.col("kind") != ObservationKind.REPORTED.value)
-            frame = (
-                _best_kind(current, keys=["org_unit", "period"])
-                .join(periods, on="period", how="left")
-                .with_columns(pl.lit(False).alias("partial"))
-            )
-        frame = _roll_up_time(series, frame.select(WORK_COLUMNS))
-        frames[series.code] = _roll_up_orgs(programme, series, frame)
+        frames[series.code] = series_frame(programme, series, by_code.pop((series.code,), None), periods)
     del by_code
     for indicator in dependency_order(programme.indicators):
-        frames[indicator.code] = _compute(indicator, frames)
+        frames[indicator.code] = compute_indicator(indicator, frames)
     values = _assemble(programme, frames)
     if STRING_OUTPUT:
         values = values.with_columns(pl.col("code", "org_unit", "period", "grain", "kind").cast(pl.String))
     values = narrow(values, request.periods, request.org_units)
     return EvaluationResult(programme=programme, as_of=request.as_of, values=values, reported=reported)
+
+
+def observed_frame(revisions: pl.DataFrame) -> pl.DataFrame:
+    """The revisions as the engine works on them: keys as categoricals."""
+    return revisions.select(
+        pl.col("code", "org_unit", "period", "kind", "source").cast(pl.Categorical),
+        "value",
+        "recorded_at",
+        "withdrawn",
+    )
+
+
+def observed_periods(observed: pl.DataFrame) -> pl.DataFrame:
+    """The period table (grain, fiscal year, index, months) of the periods an observed frame holds."""
+    keys = observed.get_column("period").unique().cast(pl.String).to_list()
+    return period_table(keys).with_columns(pl.col("period", "grain").cast(pl.Categorical))
+
+
+def series_frame(
+    programme: Programme, series: Series, part: pl.DataFrame | None, periods: pl.DataFrame
+) -> pl.DataFrame:
+    """One series' values (work columns) from its revisions `part` (no code column): the latest revision,
+    the best kind, then the roll-ups over time and over org units."""
+    if part is None:
+        frame = _empty()
+    else:
+        # latest revision, then best kind, within one series: small transient frames
+        current = latest_frame(part, None, keys=("org_unit", "period", "kind", "source"))
+        current = current.filter(pl.col("kind") != ObservationKind.REPORTED.value)
+        frame = (
+            _best_kind(current, keys=["org_unit", "period"])
+            .join(periods, on="period", how="left")
+            .with_columns(pl.lit(False).alias("partial"))
+        )
+    frame = _roll_up_time(series, frame.select(WORK_COLUMNS))
+    return _roll_up_orgs(programme, series, frame)
+
+
+def reported_frame(revisions: pl.DataFrame, as_of: datetime | None) -> pl.DataFrame:
+    """The published figures (kind "reported") current at `as_of`, kept apart for reconciliation."""
+    is_reported = pl.col("kind") == ObservationKind.REPORTED.value
+    return latest_frame(revisions.filter(is_reported), as_of).select(
+        "code", "org_unit", "period", "source", "value", "text"
+    )
 
 
 def _best_kind(frame: pl.DataFrame, keys: list[str] | None = None) -> pl.DataFrame:
@@ -475,7 +561,8 @@ def _safe_div(a: pl.Expr, b: pl.Expr) -> pl.Expr:
     return pl.when(b == 0).then(None).otherwise(a / b)
 
 
-def _compute(indicator: Indicator, frames: Frames) -> pl.DataFrame:
+def compute_indicator(indicator: Indicator, frames: Frames) -> pl.DataFrame:
+    """One indicator's values (work columns) from the frames of its operands."""
     formula: Formula = indicator.formula
     match formula:
         case ind.SeriesValue(of):
@@ -536,29 +623,30 @@ def _assemble(programme: Programme, frames: Frames) -> pl.DataFrame:
     for code in list(frames):
         frame = frames.pop(code)
         if frame.height:
-            parts.append(
-                frame.select(
-                    pl.lit(code).cast(pl.Categorical).alias("code"),
-                    "org_unit",
-                    "period",
-                    "grain",
-                    "fiscal_year",
-                    "index",
-                    pl.col("rank").replace_strict(RANK_KIND, return_dtype=KIND_ENUM).alias("kind"),
-                    "value",
-                    pl.lit(code in indicator_codes).alias("is_indicator"),
-                    pl.col("partial").alias("provisional"),
-                )
-            )
+            parts.append(assembled(code, frame, code in indicator_codes))
         del frame
     if not parts:
         return pl.DataFrame(schema={c: pl.String for c in COLUMNS})
     return pl.concat(parts, how="vertical", rechunk=False)
 
 
-def narrow(
-    values: pl.DataFrame, periods: tuple[Period, ...] | None, org_units: tuple[str, ...] | None
-) -> pl.DataFrame:
+def assembled(code: str, frame: pl.DataFrame, is_indicator: bool) -> pl.DataFrame:
+    """One code's work frame in the columns of the values (`COLUMNS`)."""
+    return frame.select(
+        pl.lit(code).cast(pl.Categorical).alias("code"),
+        "org_unit",
+        "period",
+        "grain",
+        "fiscal_year",
+        "index",
+        pl.col("rank").replace_strict(RANK_KIND, return_dtype=KIND_ENUM).alias("kind"),
+        "value",
+        pl.lit(is_indicator).alias("is_indicator"),
+        pl.col("partial").alias("provisional"),
+    )
+
+
+def narrow(values: pl.DataFrame, periods: tuple[Period, ...] | None, org_units: tuple[str, ...] | None) -> pl.DataFrame:
     """Only the values of these org units and of periods within these periods (None keeps all)."""
     if org_units is not None:
         values = values.filter(pl.col("org_unit").is_in(list(org_units)))

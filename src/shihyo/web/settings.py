@@ -150,8 +150,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
 LANGUAGE_COOKIE_NAME = "shihyo_language"
-# rendered page fragments, keyed by the data version: a new revision makes new keys (per process)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# rendered pages and page fragments, keyed by the data version: a new revision makes new keys. Per process
+# (locmem) by default; SHIHYO_CACHE_URL=redis://host:6379/0 shares one cache between several app processes
+CACHE_URL = os.environ.get("SHIHYO_CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "shihyo",
+            "TIMEOUT": 24 * 60 * 60,
+        }
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
+    }
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 TIME_ZONE = "Asia/Tokyo"

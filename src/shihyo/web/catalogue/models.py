@@ -132,3 +132,15 @@ class ProgressRevision(AppendOnlyModel):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["programme", "recorded_at"], name="progress_as_of"),
         ]
+class DataStamp(models.Model):
+    """One row per programme: its newest definition and observation revision ids and when they changed.
+
+    Written in the same transaction as every revision write (`shihyo.web.catalogue.repository`), so the
+    data version is one indexed row to read, not a query over the revisions. Writers of a programme lock
+    this row first, so revision ids grow in commit order."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.PROTECT, primary_key=True, related_name="stamp")
+    definitions = models.BigIntegerField(default=0)
+    observations = models.BigIntegerField(default=0)
+    notes = models.BigIntegerField(default=0)  # counts the writes of commentary and measure progress
+    changed_at = models.DateTimeField()

@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Max
 
 from shihyo.core.commentary import Commentary, MeasureProgress, Notes, NoteState, Progress
 from shihyo.core.periods import parse_period
 from shihyo.web.catalogue import models
 from shihyo.web.catalogue.repository import in_recording_order
+from shihyo.web.catalogue.versions import advance_notes, lock_stamp
 
 
 def read_notes(code: str, as_of: datetime | None = None) -> Notes:
@@ -51,13 +51,6 @@ def read_notes(code: str, as_of: datetime | None = None) -> Notes:
     return Notes(commentary, progress)
 
 
-def notes_version(code: str) -> int:
-    """Grows with every commentary or progress revision of the programme (both tables are append-only)."""
-    commentary = models.CommentaryRevision.objects.filter(programme__code=code).aggregate(m=Max("id"))["m"]
-    progress = models.ProgressRevision.objects.filter(programme__code=code).aggregate(m=Max("id"))["m"]
-    return (commentary or 0) + (progress or 0)
-
-
 def record_commentary(code: str, entries: Iterable[Commentary], *, by: str, reason: str, now: datetime) -> int:
     """Record each entry whose text or state differs from the latest stored one; returns how many."""
     with transaction.atomic():
@@ -82,6 +75,8 @@ def record_commentary(code: str, entries: Iterable[Commentary], *, by: str, reas
             or (entry.key in latest and not entry.same_text(latest[entry.key]))
         ]
         models.CommentaryRevision.objects.bulk_create(rows)
+        if rows:
+            advance_notes(lock_stamp(programme, now), now)
     return len(rows)
 
 
@@ -105,4 +100,6 @@ def record_progress(code: str, entries: Iterable[MeasureProgress], *, by: str, r
             if entry.key not in latest or not entry.same_text(latest[entry.key])
         ]
         models.ProgressRevision.objects.bulk_create(rows)
+        if rows:
+            advance_notes(lock_stamp(programme, now), now)
     return len(rows)

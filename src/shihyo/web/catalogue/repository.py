@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Max, Model, QuerySet
+from django.db.models import Model, QuerySet
 
 from shihyo.core.engine import REVISION_SCHEMA
 from shihyo.core.model import Dataset, Observation, ObservationKind, Programme
@@ -30,6 +30,10 @@ from shihyo.core.revisions import latest, naive_utc, present
 from shihyo.io.commentary import COMMENTARY
 from shihyo.io.directory import OBSERVATIONS, parse_programme_files, programme_files
 from shihyo.web.catalogue import models
+from shihyo.web.catalogue.versions import DataVersion as DataVersion  # re-exported: the data version
+from shihyo.web.catalogue.versions import advance_stamp, lock_stamp
+from shihyo.web.catalogue.versions import changed_since as changed_since
+from shihyo.web.catalogue.versions import data_version as data_version
 
 Key = tuple[str, str, str, str, str]
 R = TypeVar("R", bound=Model)
@@ -94,10 +98,12 @@ def save_dataset(
         programme, _ = models.Programme.objects.get_or_create(
             code=code, defaults={"name": dataset.programme.name, "created_at": now}
         )
+        stamp = lock_stamp(programme, now)
         latest = models.DefinitionRevision.objects.filter(programme=programme).order_by("-recorded_at", "-id").first()
         definitions_changed = latest is None or latest.digest != digest
+        definition = None
         if definitions_changed:
-            models.DefinitionRevision.objects.create(
+            definition = models.DefinitionRevision.objects.create(
                 programme=programme,
                 recorded_at=now,
                 recorded_by=recorded_by,
@@ -150,6 +156,7 @@ def save_dataset(
                 )
             )
         models.ObservationRevision.objects.bulk_create(new_rows, batch_size=2000)
+        advance_stamp(stamp, definition, new_rows, now)
         from shihyo.web.catalogue import notes  # imported here: notes reads through this module's as-of helper
 
         recorded = notes.record_commentary(
@@ -173,13 +180,15 @@ def record_definitions(code: str, documents: dict[str, str], *, by: str, reason:
     """A new definition revision with these files (already checked), unless they are what is stored."""
     digest = hashlib.sha256(json.dumps(documents, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     with transaction.atomic():
-        programme = models.Programme.objects.select_for_update().get(code=code)
+        programme = models.Programme.objects.get(code=code)
+        stamp = lock_stamp(programme, now)
         latest = models.DefinitionRevision.objects.filter(programme=programme).order_by("-recorded_at", "-id").first()
         if latest is not None and latest.digest == digest:
             return False
-        models.DefinitionRevision.objects.create(
+        definition = models.DefinitionRevision.objects.create(
             programme=programme, recorded_at=now, recorded_by=by, reason=reason, digest=digest, documents=documents
         )
+        advance_stamp(stamp, definition, [], now)
     return True
 
 
@@ -260,14 +269,18 @@ def read_definitions(code: str, as_of: datetime | None = None) -> StoredDefiniti
     return StoredDefinitions(programme, found.pk, found.recorded_at)
 
 
-def revision_frame(code: str) -> pl.DataFrame:
+def revision_frame(code: str, *, after: int = 0, upto: int | None = None) -> pl.DataFrame:
     """Every observation revision of the programme, in recording order, as the engine's input frame.
 
-    The engine applies the as-of rule itself, so one frame serves every moment."""
-    rows = (
-        models.ObservationRevision.objects.filter(programme__code=code)
-        .order_by("recorded_at", "id")
-        .values_list("code", "org_unit", "period", "kind", "source", "value", "text", "recorded_at")
+    The engine applies the as-of rule itself, so one frame serves every moment. `after` and `upto`
+    (revision ids, e.g. of two data versions) bound it: the revisions recorded in between."""
+    selected = models.ObservationRevision.objects.filter(programme__code=code)
+    if after:
+        selected = selected.filter(id__gt=after)
+    if upto is not None:
+        selected = selected.filter(id__lte=upto)
+    rows = selected.order_by("recorded_at", "id").values_list(
+        "code", "org_unit", "period", "kind", "source", "value", "text", "recorded_at"
     )
     columns: list[list[object]] = [[] for _ in range(9)]
     for code_, org, period, kind, source, value, text, at in rows.iterator(chunk_size=5000):
@@ -276,27 +289,6 @@ def revision_frame(code: str) -> pl.DataFrame:
         for column, item in zip(columns, row, strict=True):
             column.append(item)
     return pl.DataFrame(dict(zip(REVISION_SCHEMA.names(), columns, strict=True)), schema=REVISION_SCHEMA)
-
-
-@dataclass(frozen=True)
-class DataVersion:
-    """The newest definition and observation revision of a programme: changes whenever its data changes."""
-
-    definitions: int
-    observations: int
-    notes: int = 0  # grows with every commentary and measure-progress revision
-
-    def __str__(self) -> str:
-        base = f"{self.definitions}.{self.observations}"
-        return f"{base}.{self.notes}" if self.notes else base
-
-
-def data_version(code: str) -> DataVersion:
-    definitions = models.DefinitionRevision.objects.filter(programme__code=code).aggregate(m=Max("id"))["m"]
-    observations = models.ObservationRevision.objects.filter(programme__code=code).aggregate(m=Max("id"))["m"]
-    from shihyo.web.catalogue.notes import notes_version  # imported here: notes builds on this module
-
-    return DataVersion(definitions or 0, observations or 0, notes_version(code))
 
 
 def read_programme(code: str, as_of: datetime | None = None) -> StoredProgramme:
@@ -362,6 +354,7 @@ def publish(code: str, org_unit: str, values: Sequence[Publication], *, by: str,
     if not values:
         return 0
     programme = models.Programme.objects.get(code=code)
+    stamp = lock_stamp(programme, now)
     rows = models.ObservationRevision.objects.filter(
         programme=programme,
         org_unit=org_unit,
@@ -393,6 +386,7 @@ def publish(code: str, org_unit: str, values: Sequence[Publication], *, by: str,
             )
         )
     models.ObservationRevision.objects.bulk_create(new_rows)
+    advance_stamp(stamp, None, new_rows, now)
     return len(new_rows)
 
 

@@ -9,7 +9,7 @@ from shihyo.web.catalogue.triggers import append_only
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0002_append_only_triggers'),
+        ('catalogue', '0003_speed_data_stamp'),
     ]
 
     operations = [
@@ -53,4 +53,9 @@ class Migration(migrations.Migration):
             },
         ),
         append_only("catalogue_commentaryrevision", "catalogue_progressrevision"),
+        migrations.AddField(
+            model_name="datastamp",
+            name="notes",
+            field=models.BigIntegerField(default=0),
+        ),
     ]
