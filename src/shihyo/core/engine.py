@@ -430,11 +430,20 @@ def _against_base(frames: Frames, of: str, base: ind.BasePeriod | ind.BaseSeries
         base_rows = frame.filter(
             (pl.col("grain") == p.grain.value) & (pl.col("fiscal_year") == p.fiscal_year) & (pl.col("index") == p.index)
         ).select("org_unit", *_AS_BASE)
-        later = frame.filter((pl.col("grain") == p.grain.value) & (pl.col("fiscal_year") > p.fiscal_year))
+        later = frame.filter((pl.col("grain") == p.grain.value) & (pl.col("fiscal_year") >= p.fiscal_year))
         joined = later.join(base_rows, on="org_unit", how="inner")
     else:
         restated = frames[base.code].select(*KEY, *_AS_BASE)
         joined = frame.join(restated, on=KEY, how="inner")
+        if base.period is not None:  # the base period itself, unless the series restates it too
+            p = base.period
+            at_base = frame.filter(
+                (pl.col("grain") == p.grain.value)
+                & (pl.col("fiscal_year") == p.fiscal_year)
+                & (pl.col("index") == p.index)
+            ).with_columns(*_AS_BASE)
+            at_base = at_base.join(joined.select(KEY), on=KEY, how="anti").select(joined.columns)
+            joined = pl.concat([joined, at_base])
     return joined.with_columns(*_weakest()).drop("_rank", "_partial")
 
 
@@ -556,9 +565,7 @@ def _assemble(programme: Programme, frames: Frames) -> pl.DataFrame:
     return pl.concat(parts, how="vertical", rechunk=False)
 
 
-def narrow(
-    values: pl.DataFrame, periods: tuple[Period, ...] | None, org_units: tuple[str, ...] | None
-) -> pl.DataFrame:
+def narrow(values: pl.DataFrame, periods: tuple[Period, ...] | None, org_units: tuple[str, ...] | None) -> pl.DataFrame:
     """Only the values of these org units and of periods within these periods (None keeps all)."""
     if org_units is not None:
         values = values.filter(pl.col("org_unit").is_in(list(org_units)))
