@@ -103,7 +103,9 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         card=cache(lambda: card(state.result, indicator, unit, period, state.evaluations, state.reconciliations)),
         spec=cache(lambda: vega_lite(chart(), lang())),
         table=cache(lambda: chart_table(chart(), lang())),
-        formula=cache(lambda: describe(indicator.formula, pages.names(programme, lang()), lang())),
+        formula=cache(
+            lambda: describe(indicator.formula, pages.names(programme, lang()), lang(), programme.wareki_style)
+        ),
         inputs=cache(lambda: pages.input_history(state, indicator, unit)),
         unit_rows=unit_rows,
         units_spec=cache(lambda: pages.units_chart_spec(state, indicator, unit, unit_rows(), lang())),
@@ -146,7 +148,13 @@ def organisation_page(request: HttpRequest) -> HttpResponse:
 def summary_page(request: HttpRequest) -> HttpResponse:
     state, context = _common(request)
     years = pages.summary_years(state)
-    context.update(title=_("Summary table"), years=years, sections=lambda: pages.summary_sections(state, years, lang()))
+    sections = cache(lambda: pages.summary_sections(state, years, lang()))
+    context.update(
+        title=_("Summary table"),
+        years=years,
+        sections=sections,
+        has_published=lambda: any(c.kind == "reported" for s in sections() for r in s.rows for c in r.cells),
+    )
     return render(request, "dashboard/summary.html", context)
 
 
@@ -175,7 +183,8 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     period = context["period"]
     if period is None:
         raise BadRequest(ja="対象期間を選んでください", en="choose a period")
-    return downloads.report_file(state, period.year(), fmt, REPORT_TYPES[fmt], lang(), context["as_of"])
+    # a half chosen on the page gives the report of that half (its figures, compared with the same half before)
+    return downloads.report_file(state, period, fmt, REPORT_TYPES[fmt], lang(), context["as_of"])
 
 
 @require_GET
