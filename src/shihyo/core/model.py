@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from shihyo.core.indicators import Indicator
 from shihyo.core.periods import Period, WarekiStyle
+from shihyo.core.summary_definition import SummaryTableDefinition
 
 
 class TimeAggregation(StrEnum):
@@ -233,6 +234,7 @@ class Programme:
     series: tuple[Series, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     targets: tuple[Target, ...] = ()
+    summary_table: SummaryTableDefinition | None = None  # the 主要指標一覧表 (summary_table.yaml), if defined
 
     def series_by_code(self) -> dict[str, Series]:
         return {s.code: s for s in self.series}

@@ -20,6 +20,12 @@ from shihyo.io.documents import (
 )
 from shihyo.io.fields import Fields
 from shihyo.io.observations_csv import read_observations, write_observations
+from shihyo.io.summary_table_yaml import (
+    SUMMARY_TABLE,
+    check_summary_table,
+    parse_summary_table,
+    summary_table_document,
+)
 from shihyo.io.yaml_source import YamlSyntaxError, dump_yaml, parse_yaml
 
 PROGRAMME = "programme.yaml"
@@ -30,6 +36,7 @@ INDICATORS = "indicators.yaml"
 TARGETS = "targets.yaml"
 OBSERVATIONS = "observations.csv"
 FILES = (PROGRAMME, ORG_UNITS, TEAMS, SERIES, INDICATORS, TARGETS, OBSERVATIONS)
+OPTIONAL_FILES = (SUMMARY_TABLE,)  # read when present
 
 
 def read_programme_dir(directory: Path) -> Dataset:
@@ -37,7 +44,7 @@ def read_programme_dir(directory: Path) -> Dataset:
     if not directory.is_dir():
         raise UserError(ja=f"{directory} はディレクトリではありません", en=f"{directory} is not a directory")
     return parse_programme_files(
-        {name: (directory / name).read_bytes() for name in FILES if (directory / name).is_file()}
+        {name: (directory / name).read_bytes() for name in FILES + OPTIONAL_FILES if (directory / name).is_file()}
     )
 
 
@@ -58,8 +65,8 @@ def parse_programme_files(files: Mapping[str, bytes]) -> Dataset:
             )
         )
     documents: dict[str, Any] = {}
-    for name in FILES[:-1]:
-        if name in missing:
+    for name in (*FILES[:-1], *OPTIONAL_FILES):
+        if name in missing or name not in files:
             continue
         try:
             documents[name] = parse_yaml(files[name].decode("utf-8-sig"), name)
@@ -98,8 +105,10 @@ def parse_programme_files(files: Mapping[str, bytes]) -> Dataset:
         series=tuple(items(SERIES, d.parse_series, "series")),
         indicators=tuple(items(INDICATORS, d.parse_indicator, "indicator")),
         targets=tuple(items(TARGETS, d.parse_target, "target")),
+        summary_table=parse_summary_table(problems, documents[SUMMARY_TABLE]) if SUMMARY_TABLE in documents else None,
     )
     problems.extend(check_programme(programme, places))
+    problems.extend(check_summary_table(programme, documents.get(SUMMARY_TABLE)))
     rows = read_observations(files[OBSERVATIONS], OBSERVATIONS, problems) if OBSERVATIONS in files else []
     problems.extend(check_observations(programme, rows, OBSERVATIONS))
     if problems:
@@ -110,6 +119,7 @@ def parse_programme_files(files: Mapping[str, bytes]) -> Dataset:
 def programme_files(dataset: Dataset) -> dict[str, str]:
     """The text of each file of the directory, in canonical form."""
     p = dataset.programme
+    optional = {SUMMARY_TABLE: dump_yaml(summary_table_document(p.summary_table))} if p.summary_table else {}
     return {
         PROGRAMME: dump_yaml(programme_document(p)),
         ORG_UNITS: dump_yaml([org_unit_document(o) for o in p.org_units]),
@@ -118,7 +128,7 @@ def programme_files(dataset: Dataset) -> dict[str, str]:
         INDICATORS: dump_yaml([indicator_document(i) for i in p.indicators]),
         TARGETS: dump_yaml([target_document(t) for t in p.targets]),
         OBSERVATIONS: write_observations(dataset.observations),
-    }
+    } | optional
 
 
 def write_programme_dir(dataset: Dataset, directory: Path) -> list[Path]:
