@@ -50,12 +50,20 @@ def test_year_over_year_change_needs_the_previous_year(mini: Dataset, result: Ev
     assert result.value("total_yoy", "city", "FY2017") is None  # FY2016 is not in the data
 
 
-def test_change_vs_base_keeps_only_later_periods(mini: Dataset, result: EvaluationResult) -> None:
+def test_change_vs_base_from_the_base_period_on(mini: Dataset, result: EvaluationResult) -> None:
     base, r2 = raw(mini, "counter", "city", "H29"), raw(mini, "counter", "city", "R2")
     assert result.value("counter_vs_base", "city", "FY2020") == r2 - base
     assert close(result.value("counter_vs_base_pct", "city", "FY2020"), (r2 - base) / base * 100)
-    assert result.value("counter_vs_base", "city", "FY2017") is None
     assert close(result.value("counter_index", "city", "FY2020"), r2 / base * 100)
+
+
+def test_the_base_period_itself_is_0_and_100(result: EvaluationResult) -> None:
+    # at the base period a change against it is nothing and an index is 100 (the report prints 100 for H29)
+    assert result.value("counter_vs_base", "city", "FY2017") == 0
+    assert result.value("counter_vs_base_pct", "city", "FY2017") == 0
+    assert result.value("counter_index", "city", "FY2017") == 100
+    assert result.kind("counter_index", "city", "FY2017") == result.kind("counter", "city", "FY2017")
+    assert result.value("counter_vs_base", "city", "FY2016") is None  # nothing before the base
 
 
 def test_restated_base_compares_each_year_with_its_own_base(mini: Dataset, result: EvaluationResult) -> None:
@@ -63,6 +71,9 @@ def test_restated_base_compares_each_year_with_its_own_base(mini: Dataset, resul
         value, base = raw(mini, "counter", "city", year), raw(mini, "base_restated", "city", year)
         assert close(result.value("counter_vs_restated", "city", parse_period(year)), (value - base) / base * 100)
     assert raw(mini, "base_restated", "city", "R1") != raw(mini, "base_restated", "city", "R2")
+    # the base period the series restates is compared with itself; a year it restates nothing for has no value
+    assert result.value("counter_vs_restated", "city", "FY2017") == 0
+    assert result.value("counter_vs_restated", "city", "FY2018") is None
 
 
 def test_point_difference_of_rates(result: EvaluationResult) -> None:

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from shihyo.core.formatting import format_value
+from shihyo.core.formatting import comparison_words, format_value, met_words
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,19 @@ def test_format_value(value: str, unit: str, decimals: int, lang: str, expected:
 
 def test_signed_margin() -> None:
     assert format_value(Decimal("8487"), "件", 0, "ja", signed=True) == "+8,487件"
+
+
+def test_comparisons_are_worded_by_the_sign_and_targets_by_their_direction() -> None:
+    lower, target = Decimal("186246"), Decimal("194387")
+    assert comparison_words(lower, target) == "下回る" and comparison_words(target, lower) == "上回る"
+    assert comparison_words(target, target, "en") == "equal to"
+    assert met_words(lower, target, higher_is_better=False) == "達成"
+    assert met_words(lower, target, higher_is_better=True) == "未達"
+    assert met_words(target, target, higher_is_better=True, lang="en") == "met"
+
+
+def test_index_values_have_no_unit_and_zero_has_no_scale() -> None:
+    assert format_value(Decimal("55.9"), "指数", 0) == "56"
+    assert format_value(Decimal(0), "件", -4) == "0件"
+    assert format_value(Decimal(-4281), "件", -4) == "0件"
+    assert format_value(Decimal(-590000), "件", -4) == "▲59万件"

@@ -224,8 +224,8 @@ def test_report_data_is_plain_json_of_the_report(reports: dict[str, Report]) -> 
     assert [g["area"] for g in data["overview"]] == list(dict.fromkeys(r.area for r in report.overview))
     statuses = [f["status_key"] for p in data["pages"] for f in p["facts"] if f["status_key"]]
     assert statuses == [p.card.status.value for p in report.indicator_pages]
-    relations = {r["relation"] for s in data["summary"]["sections"] for r in s["rows"]}
-    assert "内訳" in relations
+    names = [r["name"] for s in data["summary"]["sections"] for r in s["rows"]]
+    assert names == [row.name for s in report.summary for row in s.rows] and "内訳 キオスク端末" in names
     assert data["fonts"][0] == "BIZ UDGothic"
 
 

@@ -516,11 +516,20 @@ def _against_base(frames: Frames, of: str, base: ind.BasePeriod | ind.BaseSeries
         base_rows = frame.filter(
             (pl.col("grain") == p.grain.value) & (pl.col("fiscal_year") == p.fiscal_year) & (pl.col("index") == p.index)
         ).select("org_unit", *_AS_BASE)
-        later = frame.filter((pl.col("grain") == p.grain.value) & (pl.col("fiscal_year") > p.fiscal_year))
+        later = frame.filter((pl.col("grain") == p.grain.value) & (pl.col("fiscal_year") >= p.fiscal_year))
         joined = later.join(base_rows, on="org_unit", how="inner")
     else:
         restated = frames[base.code].select(*KEY, *_AS_BASE)
         joined = frame.join(restated, on=KEY, how="inner")
+        if base.period is not None:  # the base period itself, unless the series restates it too
+            p = base.period
+            at_base = frame.filter(
+                (pl.col("grain") == p.grain.value)
+                & (pl.col("fiscal_year") == p.fiscal_year)
+                & (pl.col("index") == p.index)
+            ).with_columns(*_AS_BASE)
+            at_base = at_base.join(joined.select(KEY), on=KEY, how="anti").select(joined.columns)
+            joined = pl.concat([joined, at_base])
     return joined.with_columns(*_weakest()).drop("_rank", "_partial")
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from shihyo.core import period_labels
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import format_value
 from shihyo.core.indicators import Effect, Indicator, IndicatorKind
 from shihyo.core.overview import IndicatorCard
-from shihyo.core.periods import Period
+from shihyo.core.periods import Grain, Period
 from shihyo.core.targets import Status, Trend, streak
 
 
@@ -58,12 +59,12 @@ def target_highlights(card: IndicatorCard, result: EvaluationResult) -> list[Hig
     if e is None or card.latest is None:
         return []
     ind, style = card.indicator, result.programme.wareki_style
-    p, tp = e.period.label(style, "ja"), e.compared_period.label(style, "ja")
+    p, tp = period_labels.year_stem(e.period, style), period_labels.year_stem(e.compared_period, style)
     pe, tpe = e.period.label(style, "en"), e.compared_period.label(style, "en")
     figures = (Figure(ind.code, card.org_unit, e.period, e.value),)
     out = []
     if e.years_ahead > 0 and e.met_final:
-        fp, fpe = e.final.period.label(style, "ja"), e.final.period.label(style, "en")
+        fp, fpe = period_labels.year_stem(e.final.period, style), e.final.period.label(style, "en")
         out.append(
             Highlight(
                 "ahead_of_schedule",
@@ -113,13 +114,13 @@ def trend_highlights(card: IndicatorCard, result: EvaluationResult, change_code:
     style = result.programme.wareki_style
     figures = (Figure(ind.code, card.org_unit, card.latest.period, card.latest.value),)
     up_ja, up_en = ("増加", "rose") if s.trend is Trend.INCREASE else ("減少", "fell")
-    p, pe = card.latest.period.label(style, "ja"), card.latest.period.label(style, "en")
+    p, pe = period_labels.heading(card.latest.period, style, "ja"), card.latest.period.label(style, "en")
     if s.reversal_after >= 2 and s.years == 1:
         return [
             Highlight(
                 "rebound",
                 ind.code,
-                f"{_name(ind, 'ja')}は{p}年度に{_v(card.latest.value, ind, 'ja')}となり、"
+                f"{_name(ind, 'ja')}は{p}に{_v(card.latest.value, ind, 'ja')}となり、"
                 f"{s.reversal_after}年ぶりに{up_ja}しました。",
                 f"{_name(ind, 'en')} {up_en} to {_v(card.latest.value, ind, 'en')} in {pe}, the first time in "
                 f"{s.reversal_after} years.",
@@ -131,7 +132,7 @@ def trend_highlights(card: IndicatorCard, result: EvaluationResult, change_code:
             Highlight(
                 "streak",
                 ind.code,
-                f"{_name(ind, 'ja')}は{p}年度に{_v(card.latest.value, ind, 'ja')}となり、"
+                f"{_name(ind, 'ja')}は{p}に{_v(card.latest.value, ind, 'ja')}となり、"
                 f"{s.years}年連続で{up_ja}しました。",
                 f"{_name(ind, 'en')} {up_en} for {s.years} years in a row, "
                 f"to {_v(card.latest.value, ind, 'en')} in {pe}.",
@@ -154,14 +155,15 @@ def largest_change(cards: list[IndicatorCard], result: EvaluationResult) -> list
     change, latest, ind = best.previous_year, best.latest, best.indicator
     assert change is not None and change.relative is not None and latest is not None
     style = result.programme.wareki_style
-    p, pe = latest.period.label(style, "ja"), latest.period.label(style, "en")
+    p, pe = period_labels.heading(latest.period, style, "ja"), latest.period.label(style, "en")
+    before = "前年度" if latest.period.grain is Grain.YEAR else "前年同期"
     pct_ja = format_value(change.relative, "%", 1, "ja", signed=True)
     pct_en = format_value(change.relative, "%", 1, "en", signed=True)
     return [
         Highlight(
             "largest_change",
             ind.code,
-            f"{p}年度に前年度から最も大きく変化した主要指標は{_name(ind, 'ja')}で、"
+            f"{p}に{before}から最も大きく変化した主要指標は{_name(ind, 'ja')}で、"
             f"{_v(change.absolute, ind, 'ja', signed=True)}（{pct_ja}）でした。",
             f"The key indicator that changed most in {pe} was {_name(ind, 'en')}: "
             f"{_v(change.absolute, ind, 'en', signed=True)} ({pct_en}) on the previous year.",
@@ -190,7 +192,8 @@ def effect_highlights(result: EvaluationResult, org_unit: str, period: Period) -
             Highlight(
                 "effect",
                 ind.code,
-                f"{period.label(style, 'ja')}年度の{_name(source, 'ja')}{_v(change, source, 'ja', signed=True)}"
+                f"{period_labels.heading(period, style, 'ja')}の{_name(source, 'ja')}"
+                f"{_v(change, source, 'ja', signed=True)}"
                 f"（{factor}）は、{_name(ind, 'ja')}{_v(value, ind, 'ja')}に相当します。",
                 f"In {period.label(style, 'en')}, {_name(source, 'en')} of {_v(change, source, 'en', signed=True)} "
                 f"({factor}) amounts to {_name(ind, 'en')} of {_v(value, ind, 'en')}.",

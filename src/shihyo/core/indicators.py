@@ -13,7 +13,8 @@ from enum import StrEnum
 from typing import assert_never
 
 from shihyo.core import expression as expr_lang
-from shihyo.core.periods import Period
+from shihyo.core import period_labels
+from shihyo.core.periods import Period, WarekiStyle
 
 
 class IndicatorKind(StrEnum):
@@ -64,9 +65,13 @@ class BasePeriod:
 
 @dataclass(frozen=True)
 class BaseSeries:
-    """Compare each period with the base as restated in that period (a series of restated bases)."""
+    """Compare each period with the base as restated in that period (a series of restated bases).
+
+    `period` is the base period the series restates: there the figure is compared with itself (0, index 100).
+    """
 
     code: str
+    period: Period | None = None
 
 
 Base = BasePeriod | BaseSeries
@@ -238,19 +243,19 @@ class Indicator:
         return self.unit in ("%", "％")
 
 
-def _base_words(base: Base | None, names: Mapping[str, str], lang: str) -> str:
+def _base_words(base: Base | None, names: Mapping[str, str], lang: str, style: WarekiStyle) -> str:
     if base is None:
         return "前年度" if lang == "ja" else "the previous year"
     if isinstance(base, BasePeriod):
-        label = base.period.label(lang=lang)
-        yearly = lang == "ja" and base.period.months == 12 and not label.endswith("年度")
-        return f"{label}年度" if yearly else label
+        return period_labels.heading(base.period, style, lang)
     name = names.get(base.code, base.code)
     return f"各年度に補正した基準値（{name}）" if lang == "ja" else f"the base as restated each year ({name})"
 
 
-def describe(formula: Formula, names: Mapping[str, str], lang: str = "ja") -> str:
-    """The formula in words, with operand names, in Japanese or English."""
+def describe(
+    formula: Formula, names: Mapping[str, str], lang: str = "ja", style: WarekiStyle = WarekiStyle.SLASH
+) -> str:
+    """The formula in words, with operand names, in Japanese or English (periods in the programme's style)."""
 
     def n(code: str) -> str:
         return names.get(code, code)
@@ -271,19 +276,19 @@ def describe(formula: Formula, names: Mapping[str, str], lang: str = "ja") -> st
                 return f"（{n(of)} − 前年度の{n(of)}）÷ 前年度の{n(of)} × 100"
             return f"({n(of)} − previous year) ÷ previous year × 100"
         case ChangeVsBase(of, base, mode):
-            b = _base_words(base, names, lang)
+            b = _base_words(base, names, lang, style)
             if mode is ChangeMode.ABSOLUTE:
                 return f"{n(of)} − {b}の値" if ja else f"{n(of)} − value of {b}"
             return f"（{n(of)} − {b}の値）÷ {b}の値 × 100" if ja else f"({n(of)} − {b}) ÷ {b} × 100"
         case PointDifference(of, against):
-            b = _base_words(against, names, lang)
+            b = _base_words(against, names, lang, style)
             return f"{n(of)} − {b}の{n(of)}（ポイント）" if ja else f"{n(of)} − {n(of)} of {b} (points)"
         case PerCapitaPerMonth(total, headcount):
             return f"{n(total)} ÷ {n(headcount)} ÷ 月数" if ja else f"{n(total)} ÷ {n(headcount)} ÷ months"
         case Cumulative(of):
             return f"{n(of)}の累計" if ja else f"running total of {n(of)}"
         case IndexToBase(of, base):
-            b = _base_words(base, names, lang)
+            b = _base_words(base, names, lang, style)
             return f"{n(of)} ÷ {b}の値 × 100" if ja else f"{n(of)} ÷ {b} × 100"
         case Coverage(of, _, universe_text):
             return f"{n(of)} ÷ {universe_text} × 100"

@@ -13,6 +13,7 @@ from enum import StrEnum
 from shihyo.core.commentary import Notes
 from shihyo.core.indicators import Indicator
 from shihyo.core.periods import Period, WarekiStyle
+from shihyo.core.summary_definition import SummaryTableDefinition
 
 
 class TimeAggregation(StrEnum):
@@ -238,6 +239,7 @@ class Programme:
     # `shihyo.core.opendata.LICENCES`); empty: not set (nothing is published as open data without a licence)
     municipality_code: str = ""
     licence: str = ""
+    summary_table: SummaryTableDefinition | None = None  # the 主要指標一覧表 (summary_table.yaml), if defined
 
     def series_by_code(self) -> dict[str, Series]:
         return {s.code: s for s in self.series}

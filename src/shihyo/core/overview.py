@@ -10,9 +10,11 @@ from decimal import Decimal
 
 from shihyo.core.completeness import Completeness, completeness
 from shihyo.core.engine import EvaluationResult
+from shihyo.core.formatting import POINTS
+from shihyo.core import indicators as ind
 from shihyo.core.indicators import Indicator
 from shihyo.core.model import OrgUnitKind, Programme
-from shihyo.core.periods import Grain, Period, parse_period
+from shihyo.core.periods import Grain, Period, half, parse_period
 from shihyo.core.reconcile import Reconciliation, Verdict
 from shihyo.core.targets import Status, TargetEvaluation, latest_evaluation
 
@@ -105,6 +107,9 @@ def card(
     trend = yearly_points(result, indicator.code, org_unit)
     if period is not None and period.grain is Grain.HALF:
         return _half_card(result, indicator, org_unit, period, trend)
+    yearly = period is not None and period.grain is Grain.YEAR
+    if yearly and period and (only := only_first_half(result, indicator.code, org_unit, period)) is not None:
+        return _half_card(result, indicator, org_unit, only, trend)  # a year with only 上期 in is shown as 上期
     limit = period.year().fiscal_year if period else None
     done = [p for p in trend if p.kind != "plan" and (limit is None or p.period.fiscal_year <= limit)]
     latest = done[-1] if done else None
@@ -113,8 +118,10 @@ def card(
         plan = next((p for p in trend if p.kind == "plan" and p.period.fiscal_year > latest.period.fiscal_year), None)
     previous = next((p for p in done if latest and p.period.fiscal_year == latest.period.fiscal_year - 1), None)
     base_period = result.programme.base_period
-    base = next((p for p in trend if base_period and p.period == base_period), None)
-    in_points = indicator.is_rate
+    # a change vs the base or an index is itself the comparison with the base (0 or 100 there)
+    against_base = isinstance(indicator.formula, (ind.ChangeVsBase, ind.IndexToBase))
+    base = next((p for p in trend if base_period and p.period == base_period and not against_base), None)
+    in_points = indicator.is_rate or indicator.unit in POINTS  # a change of a rate or of points is in points
     return IndicatorCard(
         indicator=indicator,
         org_unit=org_unit,
@@ -131,6 +138,19 @@ def card(
         ),
         completeness=completeness(result, indicator.code, org_unit, latest.period) if latest else None,
     )
+
+
+def only_first_half(result: EvaluationResult, code: str, org_unit: str, year: Period) -> Period | None:
+    """上期 of `year` when it is the only half in (下期 not yet), and the year has no figure of its own
+    beyond it; None otherwise (a full year, or a programme that reports years)."""
+    first, second = half(year.fiscal_year, 1), half(year.fiscal_year, 2)
+    value = result.value(code, org_unit, first)
+    if value is None or result.kind(code, org_unit, first) == "plan":
+        return None
+    if result.value(code, org_unit, second) is not None:
+        return None
+    whole = result.value(code, org_unit, year.year())
+    return first if whole is None or whole == value else None
 
 
 def _point(result: EvaluationResult, code: str, org_unit: str, period: Period) -> Point | None:
@@ -156,7 +176,9 @@ def _half_card(
         org_unit=org_unit,
         latest=latest,
         plan=None,
-        previous_year=_change(latest, before if before and before.kind != "plan" else None, indicator.is_rate)
+        previous_year=_change(
+            latest, before if before and before.kind != "plan" else None, indicator.is_rate or indicator.unit in POINTS
+        )
         if latest
         else None,
         vs_base=None,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shihyo import __version__
+from shihyo.core import period_labels
 from shihyo.core.charts import Chart, build_chart
 from shihyo.core.commentary import PROGRAMME_WIDE, Commentary, MeasureProgress, Notes, progress_label, roadmap_subjects
 from shihyo.core.completeness import describe as describe_completeness
@@ -20,7 +21,7 @@ from shihyo.core.formatting import format_value
 from shihyo.core.highlights import Highlight, effect_highlights, highlights_for, largest_change
 from shihyo.core.model import Pillar, Programme, Team
 from shihyo.core.overview import AreaCards, IndicatorCard, main_org_unit, overview
-from shihyo.core.periods import Period, WarekiStyle
+from shihyo.core.periods import Grain, Period, WarekiStyle
 from shihyo.core.reconcile import Reconciliation
 from shihyo.core.summary_table import SummarySection, summary_table, summary_years
 from shihyo.core.tables import indicator_rows
@@ -38,6 +39,7 @@ LABELS = {
         "teams": "推進体制",
         "latest": "実績",
         "previous": "前年度比",
+        "previous_half": "前年同期比",
         "base": "基準年度比",
         "target": "目標",
         "status": "達成状況",
@@ -65,6 +67,7 @@ LABELS = {
         "team_kind_team": "推進チーム",
         "team_kind_pt": "プロジェクトチーム",
         "team_kind_advisor": "外部有識者・事業者",
+        "published_cell": "※ 公表値（再計算できない値）",
     },
     "en": {
         "overview": "Key indicators at a glance",
@@ -73,6 +76,7 @@ LABELS = {
         "teams": "Organisation",
         "latest": "Actual",
         "previous": "vs previous year",
+        "previous_half": "vs same half a year before",
         "base": "vs base year",
         "target": "Target",
         "status": "Status",
@@ -100,6 +104,7 @@ LABELS = {
         "team_kind_team": "Reform team",
         "team_kind_pt": "Project team",
         "team_kind_advisor": "Adviser",
+        "published_cell": "※ published figure (not recomputed)",
     },
 }
 
@@ -160,6 +165,8 @@ class Report:
     other_commentary: tuple[tuple[str, Commentary], ...] = ()
 
     def label(self, key: str) -> str:
+        if key == "previous" and self.period.grain is Grain.HALF:  # a half is compared with the same half
+            key = "previous_half"
         return LABELS[self.lang][key]
 
     def progress_text(self, code: str) -> str:
@@ -169,7 +176,7 @@ class Report:
             return ""
         text = progress_label(found.state, self.lang)
         if found.period != self.period:  # recorded for an earlier period and not changed since
-            text += f"（{_year_label(found.period, self.wareki_style, self.lang)}）"
+            text += f"（{period_labels.heading(found.period, self.wareki_style, self.lang)}）"
         return text
 
 
@@ -204,13 +211,16 @@ def _target(card: IndicatorCard, result: EvaluationResult, lang: str) -> str:
     return f"{format_value(final.value, card.indicator.unit, card.indicator.decimals, lang)}（{label}）"
 
 
-def _facts(card: IndicatorCard, result: EvaluationResult, lang: str) -> tuple[Fact, ...]:
+def _facts(card: IndicatorCard, result: EvaluationResult, lang: str, period: Period | None = None) -> tuple[Fact, ...]:
     t = LABELS[lang]
     style = result.programme.wareki_style
     base = result.programme.base_period
     value = _value(card, result.programme, lang)
     latest = f"{value}（{card.latest.period.label(style, lang)}）" if card.latest else value
-    facts = [Fact(t["latest"], latest), Fact(t["previous"], _change(card, lang, base=False))]
+    shown = card.latest.period if card.latest is not None else period
+    half = shown is not None and shown.grain is Grain.HALF
+    previous = t["previous_half" if half else "previous"]
+    facts = [Fact(t["latest"], latest), Fact(previous, _change(card, lang, base=False))]
     if base is not None:
         facts.append(
             Fact(
@@ -266,7 +276,7 @@ def build_report(
                     card=c,
                     title=name,
                     area=f"{group.pillar_name} — {group.area_name}",
-                    facts=_facts(c, result, lang),
+                    facts=_facts(c, result, lang, period),
                     highlights=tuple(highlights_for(c, result)),
                     chart=build_chart(result, c.indicator, unit),
                     footnotes=c.indicator.footnotes,
@@ -282,7 +292,7 @@ def build_report(
     key += largest_change(cards, result) + effect_highlights(result, unit, period)
     years = summary_years(result)
     title = (programme.name_en or programme.name) if lang == "en" else programme.name
-    period_label = _year_label(period, style, lang)
+    period_label = period_labels.heading(period, style, lang)
     return Report(
         lang=lang,
         title=title,
@@ -311,11 +321,6 @@ def build_report(
             if (found := notes.progress_of(code, period)) is not None
         },
     )
-
-
-def _year_label(period: Period, style: WarekiStyle, lang: str) -> str:
-    """A period as the report's headings write it: R3年度, R4年度上期, FY2021."""
-    return period.label(style, lang) + ("年度" if lang == "ja" and period.months == 12 else "")
 
 
 def _other_commentary(

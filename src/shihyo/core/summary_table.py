@@ -1,4 +1,9 @@
-"""主要指標一覧表: each area's key indicators with their parts, years as columns (web and reports share it)."""
+"""主要指標一覧表: the rows the programme's summary table definition lists, years as columns.
+
+The web page and every report format share it. Without a definition (`summary_table.yaml`) the table
+lists each area's key indicators with the series that are their parts. Indicators not in the table are
+not appended to it: they have their own pages.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +14,42 @@ import polars as pl
 
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import format_value
+from shihyo.core.model import Programme
 from shihyo.core.numbers import to_decimal
 from shihyo.core.overview import main_org_unit
 from shihyo.core.periods import Grain, Period
+from shihyo.core.summary_definition import SummaryRowDefinition, SummarySectionDefinition, SummaryTableDefinition
+
+PUBLISHED = "reported"  # the kind of a cell that shows a published figure shihyo cannot recompute
+
+
+def _yearly(result: EvaluationResult) -> pl.DataFrame:
+    unit = main_org_unit(result.programme)
+    return result.values.filter((pl.col("org_unit") == unit) & (pl.col("grain") == Grain.YEAR.value))
 
 
 def summary_years(result: EvaluationResult) -> list[Period]:
-    """Fiscal years with yearly figures for the programme's main org unit, oldest first."""
-    unit = main_org_unit(result.programme)
-    frame = result.values.filter((pl.col("org_unit") == unit) & (pl.col("grain") == Grain.YEAR.value))
-    return [Period(Grain.YEAR, y, 0) for y in sorted(set(frame.get_column("fiscal_year").to_list()))]
+    """The year columns, oldest first: the definition's span (every year, with figures or not), else
+    the years with yearly figures for the programme's main org unit."""
+    table = result.programme.summary_table
+    frame = _yearly(result)
+    if table is not None:
+        codes = set(table.codes)
+        frame = frame.filter(pl.col("code").is_in(codes))
+    found = sorted(set(frame.get_column("fiscal_year").to_list()))
+    if table is None:
+        return [Period(Grain.YEAR, y, 0) for y in found]
+    first = table.start.fiscal_year if table.start else (found[0] if found else None)
+    last = table.end.fiscal_year if table.end else (found[-1] if found else None)
+    if first is None or last is None:
+        return []
+    return [Period(Grain.YEAR, y, 0) for y in range(first, last + 1)]
 
 
 @dataclass(frozen=True)
 class SummaryCell:
     text: str
-    kind: str  # actual | estimate | plan | "" (no value)
+    kind: str  # actual | estimate | plan | reported (a published figure) | "" (no value, or not defined)
     value: Decimal | None = None  # the number itself, for spreadsheets
 
 
@@ -34,7 +59,7 @@ class SummaryRow:
     name: str
     unit: str
     is_indicator: bool
-    depth: int  # 1 for a part of the row above
+    depth: int  # 1 for a row under the one above
     relation: str  # "breakdown" (内訳) | "of_which" (うち) | ""
     cells: list[SummaryCell]
     decimals: int = 0
@@ -44,66 +69,88 @@ class SummaryRow:
 class SummarySection:
     title: str
     rows: list[SummaryRow]
+    pillar: str = ""  # the pillar's name, for a table that groups sections by pillar
+    area: str = ""  # the area's name
 
 
-def summary_table(result: EvaluationResult, years: list[Period], lang: str) -> list[SummarySection]:
-    """Sections per area: its key indicators, each followed by the series that are its parts."""
-    programme = result.programme
-    unit = main_org_unit(programme)
-    frame = result.values.filter(pl.col("org_unit") == unit).filter(pl.col("grain") == Grain.YEAR.value)
-    cells: dict[tuple[str, int], tuple[float, str]] = {
-        (code, year): (value, kind)
-        for code, year, value, kind in frame.select("code", "fiscal_year", "value", "kind").iter_rows()
-    }
-    indicators = programme.indicator_by_code()
-    series = programme.series_by_code()
-    en = lang == "en"
-    label = {s.code: (s.name_en or s.name) if en else s.name for s in programme.series}
-    label.update({i.code: (i.name_en or i.name) if en else i.name for i in programme.indicators})
-
-    def row(code: str, depth: int = 0) -> SummaryRow:
-        decimals, unit_text = (
-            (indicators[code].decimals, indicators[code].unit)
-            if code in indicators
-            else (series[code].decimals, series[code].unit)
-        )
-        out = []
-        for year in years:
-            found = cells.get((code, year.fiscal_year))
-            if found is None:
-                out.append(SummaryCell("―", ""))
-            else:
-                exact = to_decimal(found[0])
-                out.append(SummaryCell(format_value(exact, unit_text, decimals, lang), found[1], exact))
-        relation = series[code].relation if code in series and depth else None
-        return SummaryRow(
-            code,
-            label.get(code, code),
-            unit_text,
-            code in indicators,
-            depth,
-            relation.value if relation else "",
-            out,
-            decimals,
-        )
-
+def _default_definition(programme: Programme) -> SummaryTableDefinition:
+    """Each area's key indicators, each followed by the series that are its parts."""
     parts_of: dict[str, list[str]] = {}
     for s in programme.series:
         if s.part_of:
             parts_of.setdefault(s.part_of, []).append(s.code)
     sections = []
-    shown: set[str] = set()
     for pillar in programme.pillars:
         for area in pillar.areas:
             rows = []
             for code in area.indicators:
-                rows.append(row(code, 0))
-                shown.add(code)
-                for part in parts_of.get(code, []):
-                    rows.append(row(part, 1))
-                    shown.add(part)
-            sections.append(SummarySection(f"{pillar.name} — {area.name}", rows))
-    others = [row(i.code, 0) for i in programme.indicators if i.code not in shown]
-    if others:
-        sections.append(SummarySection("その他の指標" if lang == "ja" else "Other indicators", others))
+                rows.append(SummaryRowDefinition(code))
+                rows.extend(SummaryRowDefinition(part, depth=1) for part in parts_of.get(code, []))
+            sections.append(SummarySectionDefinition(area=area.code, rows=tuple(rows)))
+    return SummaryTableDefinition(sections=tuple(sections))
+
+
+def summary_table(result: EvaluationResult, years: list[Period], lang: str) -> list[SummarySection]:
+    """The table's sections with their rows and cells, as the definition says (― where a cell is not
+    defined or has no value)."""
+    programme = result.programme
+    table = programme.summary_table or _default_definition(programme)
+    unit = main_org_unit(programme)
+    frame = _yearly(result)
+    cells: dict[tuple[str, int], tuple[float, str]] = {
+        (code, year): (value, kind)
+        for code, year, value, kind in frame.select("code", "fiscal_year", "value", "kind").iter_rows()
+    }
+    published: dict[tuple[str, str], Decimal] = {}
+    if table.published_source:
+        shown = result.reported.filter((pl.col("org_unit") == unit) & (pl.col("source") == table.published_source))
+        for code, period, value in shown.select("code", "period", "value").iter_rows():
+            published.setdefault((code, period), to_decimal(value))
+    indicators = programme.indicator_by_code()
+    series = programme.series_by_code()
+    en = lang == "en"
+    name = {s.code: (s.name_en or s.name) if en else s.name for s in programme.series}
+    name.update({i.code: (i.name_en or i.name) if en else i.name for i in programme.indicators})
+    areas = {a.code: (p, a) for p in programme.pillars for a in p.areas}
+
+    def cell(d: SummaryRowDefinition, year: Period, unit_text: str, decimals: int) -> SummaryCell:
+        if not d.defines(year):
+            return SummaryCell("―", "")
+        found = cells.get((d.code, year.fiscal_year))
+        if found is not None:
+            exact = to_decimal(found[0])
+            return SummaryCell(format_value(exact, unit_text, decimals, lang), found[1], exact)
+        figure = published.get((d.code, year.key))
+        if figure is not None:
+            return SummaryCell(format_value(figure, unit_text, decimals, lang), PUBLISHED, figure)
+        return SummaryCell("―", "")
+
+    def row(d: SummaryRowDefinition) -> SummaryRow:
+        own = indicators[d.code] if d.code in indicators else series[d.code]
+        decimals = own.decimals if d.decimals is None else d.decimals
+        label = (d.label_en or name.get(d.code, d.code)) if en else (d.label or name.get(d.code, d.code))
+        # a label of the definition says 内訳 / うち itself; a row named after its series gets the word
+        parted = d.code in series and d.depth and series[d.code].part_of and not (d.label_en if en else d.label)
+        relation = series[d.code].relation if parted else None
+        return SummaryRow(
+            d.code,
+            label,
+            own.unit,
+            d.code in indicators,
+            d.depth,
+            relation.value if relation else "",
+            [cell(d, y, own.unit, decimals) for y in years],
+            decimals,
+        )
+
+    sections = []
+    for s in table.sections:
+        pillar, area = areas.get(s.area, (None, None))
+        pillar_name = pillar.name if pillar else ""
+        area_name = area.name if area else ""
+        title = (s.heading_en or s.heading) if en else s.heading
+        if not title:
+            title = f"{pillar_name} — {area_name}" if pillar_name else area_name
+        rows = [row(d) for d in s.rows if d.code in indicators or d.code in series]
+        sections.append(SummarySection(title, rows, pillar_name, area_name or title))
     return sections

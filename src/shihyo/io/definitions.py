@@ -291,13 +291,15 @@ def _base(f: Fields, key: str, previous_by_default: bool = False) -> tuple[bool,
         )
         return False, None
     b.check_keys(("period", "series"))
-    if b.has("period") == b.has("series"):
-        b.problem(None, "period と series のどちらか一方を指定してください", "give exactly one of period and series")
+    if not b.has("period") and not b.has("series"):
+        b.problem(None, "period か series を指定してください", "give period or series")
         return False, None
-    if b.has("period"):
-        period = b.period("period")
-        return period is not None, ind.BasePeriod(period) if period else None
-    return True, ind.BaseSeries(b.text("series"))
+    period = b.period("period") if b.has("period") else None
+    if b.has("period") and period is None:
+        return False, None
+    if b.has("series"):  # with period: the base period the series restates
+        return True, ind.BaseSeries(b.text("series"), period)
+    return True, ind.BasePeriod(period) if period else None
 
 
 def _constant(f: Fields, key: str, default: Decimal | None) -> Decimal:

@@ -22,6 +22,12 @@ from shihyo.io.documents import (
 )
 from shihyo.io.fields import Fields
 from shihyo.io.observations_csv import read_observations, write_observations
+from shihyo.io.summary_table_yaml import (
+    SUMMARY_TABLE,
+    check_summary_table,
+    parse_summary_table,
+    summary_table_document,
+)
 from shihyo.io.yaml_source import YamlSyntaxError, dump_yaml, parse_yaml
 
 PROGRAMME = "programme.yaml"
@@ -32,6 +38,7 @@ INDICATORS = "indicators.yaml"
 TARGETS = "targets.yaml"
 OBSERVATIONS = "observations.csv"
 FILES = (PROGRAMME, ORG_UNITS, TEAMS, SERIES, INDICATORS, TARGETS, OBSERVATIONS)
+OPTIONAL_FILES = (SUMMARY_TABLE, COMMENTARY)  # read when present (commentary.yaml: not a definition)
 
 
 def read_programme_dir(directory: Path) -> Dataset:
@@ -39,7 +46,7 @@ def read_programme_dir(directory: Path) -> Dataset:
     if not directory.is_dir():
         raise UserError(ja=f"{directory} はディレクトリではありません", en=f"{directory} is not a directory")
     return parse_programme_files(
-        {name: (directory / name).read_bytes() for name in (*FILES, COMMENTARY) if (directory / name).is_file()}
+        {name: (directory / name).read_bytes() for name in FILES + OPTIONAL_FILES if (directory / name).is_file()}
     )
 
 
@@ -60,7 +67,7 @@ def parse_programme_files(files: Mapping[str, bytes]) -> Dataset:
             )
         )
     documents: dict[str, Any] = {}
-    for name in (*FILES[:-1], COMMENTARY):
+    for name in (*FILES[:-1], *OPTIONAL_FILES):
         if name in missing or name not in files:
             continue
         try:
@@ -100,8 +107,10 @@ def parse_programme_files(files: Mapping[str, bytes]) -> Dataset:
         series=tuple(items(SERIES, d.parse_series, "series")),
         indicators=tuple(items(INDICATORS, d.parse_indicator, "indicator")),
         targets=tuple(items(TARGETS, d.parse_target, "target")),
+        summary_table=parse_summary_table(problems, documents[SUMMARY_TABLE]) if SUMMARY_TABLE in documents else None,
     )
     problems.extend(check_programme(programme, places))
+    problems.extend(check_summary_table(programme, documents.get(SUMMARY_TABLE)))
     rows = read_observations(files[OBSERVATIONS], OBSERVATIONS, problems) if OBSERVATIONS in files else []
     problems.extend(check_observations(programme, rows, OBSERVATIONS))
     commentary, progress = parse_commentary_file(problems, programme, documents.get(COMMENTARY))
@@ -115,6 +124,7 @@ def parse_programme_files(files: Mapping[str, bytes]) -> Dataset:
 def programme_files(dataset: Dataset) -> dict[str, str]:
     """The text of each file of the directory, in canonical form."""
     p = dataset.programme
+    optional = {SUMMARY_TABLE: dump_yaml(summary_table_document(p.summary_table))} if p.summary_table else {}
     return {
         PROGRAMME: dump_yaml(programme_document(p)),
         ORG_UNITS: dump_yaml([org_unit_document(o) for o in p.org_units]),
@@ -123,7 +133,7 @@ def programme_files(dataset: Dataset) -> dict[str, str]:
         INDICATORS: dump_yaml([indicator_document(i) for i in p.indicators]),
         TARGETS: dump_yaml([target_document(t) for t in p.targets]),
         OBSERVATIONS: write_observations(dataset.observations),
-    } | _notes_file(dataset.notes)
+    } | optional | _notes_file(dataset.notes)
 
 
 def _notes_file(notes: Notes) -> dict[str, str]:

@@ -139,7 +139,9 @@ def series_document(s: Series) -> dict[str, Any]:
 
 
 def _base(base: Base) -> dict[str, str]:
-    return {"period": base.period.key} if isinstance(base, ind.BasePeriod) else {"series": base.code}
+    if isinstance(base, ind.BasePeriod):
+        return {"period": base.period.key}
+    return {"series": base.code} | ({"period": base.period.key} if base.period else {})
 
 
 def formula_fields(f: Formula) -> dict[str, Any]:

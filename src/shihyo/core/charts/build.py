@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+import polars as pl
+
 from shihyo.core.charts.model import (
     SERIES_COLOURS,
     Axis,
@@ -29,8 +31,9 @@ from shihyo.core.charts.model import (
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.indicators import ChartKind, Indicator
 from shihyo.core.model import Series as ProgrammeSeries
+from shihyo.core.numbers import to_decimal
 from shihyo.core.overview import yearly_points
-from shihyo.core.periods import fiscal_year
+from shihyo.core.periods import Grain, fiscal_year, parse_period
 from shihyo.core.targets import target_levels
 
 TARGET = Names("目標", "Target")
@@ -90,7 +93,30 @@ def _draw(
 
 
 def _values(result: EvaluationResult, code: str, org_unit: str) -> dict[int, Value]:
-    return {p.period.fiscal_year: Value(p.value, p.kind) for p in yearly_points(result, code, org_unit)}
+    """Yearly values, and the published plans of the years after the last actual that shihyo cannot recompute."""
+    found = {p.period.fiscal_year: Value(p.value, p.kind) for p in yearly_points(result, code, org_unit)}
+    done = [year for year, v in found.items() if v.kind != "plan"]
+    return _published_plans(result, code, org_unit, max(done, default=None)) | found
+
+
+def _published_plans(result: EvaluationResult, code: str, org_unit: str, last_done: int | None) -> dict[int, Value]:
+    """A published figure of a year after the last actual is a plan (R4 45.0% in a report of R3 actuals)."""
+    if last_done is None:
+        return {}
+    rows = (
+        result.reported.filter(
+            (pl.col("code") == code) & (pl.col("org_unit") == org_unit) & (pl.col("period").str.starts_with("FY"))
+        )
+        .sort("period", "source")
+        .select("period", "value")
+        .iter_rows()
+    )
+    plans: dict[int, Value] = {}
+    for key, value in rows:
+        period = parse_period(key)
+        if period.grain is Grain.YEAR and period.fiscal_year > last_done:
+            plans.setdefault(period.fiscal_year, Value(to_decimal(value), "plan"))
+    return plans
 
 
 def _targets(result: EvaluationResult, indicator: Indicator, org_unit: str) -> dict[int, Value]:

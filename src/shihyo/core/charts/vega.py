@@ -91,15 +91,35 @@ def _tooltip(lang: str, decimals: int, series: str | None = None) -> list[Spec]:
     return tips
 
 
-def _kind_colour(lang: str) -> Spec:
+def _kind_colour(lang: str, title: str | None = None) -> Spec:
     labels = KIND_LABELS[lang]
     keys = ("actual", "estimate", "plan")
     return {
         "field": "kind",
         "type": "nominal",
-        "title": None,
+        "title": title,
         "scale": {"domain": [labels[k] for k in keys], "range": [KIND_COLOURS[k] for k in keys]},
     }
+
+
+# what each drawn form stands for, said in the legend
+_FORMS = {
+    "ja": {"bar": "棒", "line": "折れ線", "left": "左軸", "right": "右軸", "target": "目標（◇印）"},
+    "en": {"bar": "bars", "line": "line", "left": "left axis", "right": "right axis", "target": "Target (◇)"},
+}
+
+
+def _form(lang: str, name: str, form: str, axis: Axis | None = None) -> str:
+    """A legend entry: "導入比率（折れ線・右軸）", "Share (line, right axis)"."""
+    words = _FORMS[lang]
+    parts = [words[form]] + ([words["left" if axis is Axis.PRIMARY else "right"]] if axis is not None else [])
+    return f"{name}（{'・'.join(parts)}）" if lang == "ja" else f"{name} ({', '.join(parts)})"
+
+
+def _target_legend(lang: str) -> Spec:
+    """The target mark's own legend entry, so that a reader knows what the diamond is."""
+    label = _FORMS[lang]["target"]
+    return {"datum": label, "type": "nominal", "scale": {"domain": [label], "range": ["diamond"]}, "title": None}
 
 
 def _series_colour(lang: str, series: tuple[Series, ...]) -> Spec:
@@ -120,6 +140,7 @@ def _target_layer(chart: Chart, lang: str, decimals: int) -> Spec:
         "encoding": {
             "x": _x(chart, lang),
             "y": {"field": "value", "type": "quantitative"},
+            "shape": _target_legend(lang),
             "tooltip": _tooltip(lang, decimals),
         },
     }
@@ -158,12 +179,17 @@ def _bar_line(chart: Chart, lang: str) -> list[Spec]:
     layers: list[Spec] = []
     for n, series in enumerate(chart.series):
         encoding: Spec = {"x": _x(chart, lang), "y": _y(chart, series.axis, lang)}
+        name = series.name.get(lang)
         if series.mark is Mark.BAR:
             mark: Spec = {"type": "bar", "width": {"band": 0.6}}
-            encoding["color"] = _kind_colour(lang)
+            encoding["color"] = _kind_colour(lang, _form(lang, name, "bar", series.axis))
         else:
             colour = hex_colour(series.colour)
-            mark = {"type": "line", "color": colour, "strokeWidth": 2, "point": {"color": colour}}
+            mark = {"type": "line", "strokeWidth": 2, "point": {"color": colour}}
+            label = _form(lang, name, "line", series.axis)
+            encoding["stroke"] = {"datum": label, "type": "nominal", "scale": {"domain": [label], "range": [colour]}}
+            encoding["stroke"]["title"] = None
+            encoding["stroke"]["legend"] = {"symbolType": "stroke", "symbolStrokeWidth": 2}
         encoding["tooltip"] = _tooltip(lang, series.decimals)
         layers.append({"transform": [_only(n)], "mark": mark, "encoding": encoding})
     return layers
@@ -257,7 +283,13 @@ def vega_lite(chart: Chart, lang: str = "ja") -> Spec:
         "config": {
             "font": FONT,
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": TEXT, "titleColor": TEXT},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "labelLimit": 360},
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "labelLimit": 360,
+                "titleLimit": 480,
+            },
             "view": {"stroke": None},
         },
         "usermeta": {"lang": lang, "kind": chart.kind.value},

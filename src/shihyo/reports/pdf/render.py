@@ -25,6 +25,7 @@ from typing import Any
 
 import typst
 
+from shihyo.core import period_labels
 from shihyo.core.charts import KIND_LABELS, vega_lite
 from shihyo.core.commentary import Commentary, sections
 from shihyo.core.model import Measure, Pillar, Task, Team
@@ -262,7 +263,9 @@ def _team(report: Report, team: Team) -> dict[str, Any]:
     return {
         "name": team.name,
         "kind": kind,
-        "since": team.started.label(lang=report.lang) if team.started is not None else "",
+        "since": period_labels.short(team.started, report.wareki_style, report.lang)
+        if team.started is not None
+        else "",
         "lines": lines,
         "note": team.note,
     }
@@ -297,6 +300,7 @@ LABEL_KEYS = (
     "actual",
     "estimate",
     "period",
+    "published_cell",
 )
 
 

@@ -22,6 +22,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
+from shihyo.core import period_labels
 from shihyo.core.charts import BLUE
 from shihyo.core.model import Pillar, Team, TeamKind
 from shihyo.core.report import STATUS_TEXT, IndicatorPage, Report, status_counts
@@ -216,13 +217,13 @@ def _summary_grid(report: Report, sections: Sequence[SummarySection]) -> tuple[G
             prefix = words["of_which"] if row.relation == "of_which" else ""
             name = Cell(
                 prefix + row.name,
-                bold=row.is_indicator and row.depth == 0,
+                bold=row.depth == 0,
                 indent=0.22 * row.depth,
                 colour=TEXT if row.depth == 0 else MUTED,
             )
             cells = [
                 Cell(
-                    c.text,
+                    c.text + ("※" if c.kind == "reported" else ""),  # a published figure shihyo cannot recompute
                     align="right",
                     fill=PLAN_FILL if c.kind == "plan" else ESTIMATE_FILL if c.kind == "estimate" else "#ffffff",
                     italic=c.kind == "estimate",
@@ -314,7 +315,11 @@ def _teams_grid(report: Report, size: float = 10) -> Grid:
     )
     for team in report.teams:
         kind = team.kind.value if isinstance(team.kind, TeamKind) else str(team.kind)
-        since = team.started.label(lang=report.lang) + words["since_suffix"] if team.started else "―"
+        since = (
+            period_labels.short(team.started, report.wareki_style, report.lang) + words["since_suffix"]
+            if team.started
+            else "―"
+        )
         grid.rows.append(
             [
                 Cell(team.name, size, bold=True, fill=LABEL_FILL),

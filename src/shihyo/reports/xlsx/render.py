@@ -332,7 +332,7 @@ def _summary(ws: Any, st: Styles, report: Report, figures: Figures) -> None:
             decimals = _row_decimals(line, figures, report)
             for i, cell in enumerate(line.cells[: len(years)]):
                 value = number(getattr(cell, "value", None))  # SummaryCell.value, when the model carries it
-                if value is None:
+                if value is None and cell.kind:  # a cell the table leaves undefined (―) stays blank
                     year = figures.year_of(years[i])
                     found = figures.main.get((line.code, year)) if year is not None else None
                     value = found[0] if found else None

@@ -22,6 +22,7 @@ from shihyo.core.overview import AreaCards, main_org_unit
 from shihyo.core.periods import Grain, Period, parse_period
 from shihyo.core.problems import UserError
 from shihyo.core.summary_table import SummarySection, summary_table
+from shihyo.core.summary_table import summary_years as core_summary_years
 from shihyo.core.targets import Status
 from shihyo.web.catalogue import repository
 from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
@@ -242,7 +243,8 @@ def org_tree(programme: Programme) -> list[OrgNode]:
 
 
 def summary_years(state: ProgrammeState) -> list[Period]:
-    return [p for p in available_periods(state) if p.grain is Grain.YEAR]
+    """The report's year columns (the programme's summary table definition), so that page and report agree."""
+    return core_summary_years(state.result)
 
 
 def summary_sections(state: ProgrammeState, years: list[Period], lang: str) -> list[SummarySection]:

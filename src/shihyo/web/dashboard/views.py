@@ -136,7 +136,9 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         card=cache(lambda: card(state.result, indicator, unit, period, state.evaluations, state.reconciliations)),
         spec=cache(lambda: vega_lite(chart(), lang())),
         table=cache(lambda: chart_table(chart(), lang())),
-        formula=cache(lambda: describe(indicator.formula, pages.names(programme, lang()), lang())),
+        formula=cache(
+            lambda: describe(indicator.formula, pages.names(programme, lang()), lang(), programme.wareki_style)
+        ),
         inputs=cache(lambda: _history(state, indicator, unit, context["office"])),
         unit_rows=unit_rows,
         units_spec=cache(lambda: pages.units_chart_spec(state, indicator, unit, unit_rows(), lang())),
@@ -189,7 +191,13 @@ def organisation_page(request: HttpRequest) -> HttpResponse:
 def summary_page(request: HttpRequest) -> HttpResponse:
     state, context = _common(request)
     years = pages.summary_years(state)
-    context.update(title=_("Summary table"), years=years, sections=lambda: pages.summary_sections(state, years, lang()))
+    sections = cache(lambda: pages.summary_sections(state, years, lang()))
+    context.update(
+        title=_("Summary table"),
+        years=years,
+        sections=sections,
+        has_published=lambda: any(c.kind == "reported" for s in sections() for r in s.rows for c in r.cells),
+    )
     return render(request, "dashboard/summary.html", context)
 
 
@@ -219,7 +227,8 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if period is None:
         raise BadRequest(ja="対象期間を選んでください", en="choose a period")
     try:
-        return downloads.report_file(state, period.year(), fmt, REPORT_TYPES[fmt], lang())
+        # a half chosen on the page gives the report of that half (its figures, compared with the same half before)
+        return downloads.report_file(state, period, fmt, REPORT_TYPES[fmt], lang())
     except report_files.Busy as busy:
         heading = _("Busy writing reports")
         response = errors.error_response(request, 503, busy.ja if lang() == "ja" else busy.en, heading=heading)

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from shihyo.core import commentary, labels
+from shihyo.core import commentary, labels, period_labels
 from shihyo.core.completeness import Completeness, describe
 from shihyo.core.formatting import format_value
 from shihyo.core.indicators import Indicator
@@ -43,7 +43,13 @@ def margin_of(value: Decimal, indicator: Indicator) -> str:
 
 @register.filter
 def wareki(period: Period | None, programme: Programme) -> str:
-    return period.label(programme.wareki_style, lang()) if isinstance(period, Period) else ""
+    return period_labels.short(period, programme.wareki_style, lang()) if isinstance(period, Period) else ""
+
+
+@register.filter
+def period_heading(period: Period | None, programme: Programme) -> str:
+    """A period in a title: "R4年度", "令和4年度上期" (年度 once, in the programme's style)."""
+    return period_labels.heading(period, programme.wareki_style, lang()) if isinstance(period, Period) else ""
 
 
 @register.filter
