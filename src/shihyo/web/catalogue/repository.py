@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Max, Model, QuerySet
 
 from shihyo.core.engine import REVISION_SCHEMA
 from shihyo.core.model import Dataset, Observation, ObservationKind, Programme
