@@ -28,6 +28,7 @@ from shihyo.core.periods import fiscal_year
 from shihyo.core.reconcile import Reconciliation, Verdict, reconcile
 from shihyo.core.report import build_report
 from shihyo.core.targets import evaluate_targets
+from shihyo.io.commentary import COMMENTARY
 from shihyo.io.directory import FILES, programme_files, read_programme_dir, write_programme_dir
 
 MINATO = examples.path("minato")
@@ -95,10 +96,11 @@ def test_validate_accepts_the_directory(minato: Dataset) -> None:
 
 def test_files_are_canonical_and_export_round_trips_byte_for_byte(minato: Dataset, tmp_path: Path) -> None:
     files = programme_files(minato)
-    for name in FILES:
+    assert set(files) == {*FILES, COMMENTARY}  # みなと市 carries commentary and the progress of measures
+    for name in files:
         assert files[name] == (MINATO / name).read_text(encoding="utf-8"), f"{name} is not in canonical form"
     write_programme_dir(minato, tmp_path)
-    for name in FILES:
+    for name in files:
         assert (tmp_path / name).read_bytes() == (MINATO / name).read_bytes(), name
 
 
@@ -437,3 +439,20 @@ def test_with_two_programmes_loaded_the_cli_asks_which_one(shihyo_home: Path) ->
     done = run("reconcile", "--programme", "minato", "--format", "csv")
     assert done.returncode == 0, done.stderr
     assert "overtime_per_capita" in done.stdout
+
+
+def test_the_report_carries_the_citys_commentary_and_the_progress_of_its_measures(minato: Dataset) -> None:
+    from shihyo.core.engine import EvaluationRequest, evaluate, revisions_frame
+    from shihyo.core.periods import fiscal_year
+    from shihyo.core.reconcile import reconcile
+    from shihyo.core.report import build_report
+    from shihyo.core.targets import evaluate_targets
+
+    result = evaluate(EvaluationRequest(minato.programme, revisions_frame(minato.observations)))
+    report = build_report(result, evaluate_targets(result), reconcile(result), fiscal_year(2023), notes=minato.notes)
+    page = next(p for p in report.indicator_pages if p.card.indicator.code == "online_share")
+    assert page.commentary is not None and "高齢の方への利用支援" in page.commentary.issues
+    assert report.commentary is not None
+    assert report.progress_text("P1.A1.M1.T2") == "遅延"
+    later = build_report(result, evaluate_targets(result), reconcile(result), fiscal_year(2024), notes=minato.notes)
+    assert later.progress_text("P1.A1.M1.T1").startswith("完了（")  # carried from R5 with its year

@@ -114,7 +114,8 @@ def series_list(request: HttpRequest, programme: str) -> HttpResponse:
         return forbidden(request, _("Only the programme office changes the catalogue."))
     code = repository.resolve_programme(programme)
     state = evaluate_programme(code)
-    names = {i.code: i for i in state.programme.indicators}
+    names: dict[str, Any] = {s.code: s for s in state.programme.series}  # a target may judge a series too
+    names.update({i.code: i for i in state.programme.indicators})
     targets = [(n, names.get(t.indicator), t) for n, t in enumerate(state.programme.targets)]
     return render(
         request,
