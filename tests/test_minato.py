@@ -28,8 +28,7 @@ from shihyo.core.periods import fiscal_year
 from shihyo.core.reconcile import Reconciliation, Verdict, reconcile
 from shihyo.core.report import build_report
 from shihyo.core.targets import evaluate_targets
-from shihyo.io.commentary import COMMENTARY
-from shihyo.io.directory import FILES, programme_files, read_programme_dir, write_programme_dir
+from shihyo.io.directory import FILES, OPTIONAL_FILES, programme_files, read_programme_dir, write_programme_dir
 
 MINATO = examples.path("minato")
 SHIHYO = Path(sys.executable).parent / "shihyo"
@@ -96,7 +95,7 @@ def test_validate_accepts_the_directory(minato: Dataset) -> None:
 
 def test_files_are_canonical_and_export_round_trips_byte_for_byte(minato: Dataset, tmp_path: Path) -> None:
     files = programme_files(minato)
-    assert set(files) == {*FILES, COMMENTARY}  # みなと市 carries commentary and the progress of measures
+    assert set(files) == {*FILES, *OPTIONAL_FILES}  # みなと市 has a summary table, commentary and progress
     for name in files:
         assert files[name] == (MINATO / name).read_text(encoding="utf-8"), f"{name} is not in canonical form"
     write_programme_dir(minato, tmp_path)

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shihyo.io.commentary import COMMENTARY
-from shihyo.io.directory import FILES, programme_files, read_programme_dir, write_programme_dir
+from shihyo.io.directory import FILES, OPTIONAL_FILES, programme_files, read_programme_dir, write_programme_dir
 from tests.conftest import KOBE, MINI
 
 
@@ -15,7 +14,7 @@ from tests.conftest import KOBE, MINI
 def test_canonical_directory_round_trips_byte_for_byte(directory: Path, tmp_path: Path) -> None:
     dataset = read_programme_dir(directory)
     files = programme_files(dataset)
-    optional = [COMMENTARY] if (directory / COMMENTARY).is_file() else []
+    optional = [name for name in OPTIONAL_FILES if (directory / name).is_file()]
     assert set(files) == {*FILES, *optional}
     for name in (*FILES, *optional):
         assert files[name] == (directory / name).read_text(encoding="utf-8"), f"{name} is not canonical"

@@ -138,7 +138,7 @@ def test_the_progress_of_measures_shows_on_the_roadmap_with_its_history(client: 
     roadmap = client.get("/roadmap/?period=FY2021").content.decode()
     assert "実施中" in roadmap and "完了" in roadmap and "e-KOBE稼働" in roadmap
     later = client.get("/roadmap/?period=FY2022").content.decode()
-    assert "実施中" in later and "令和3年度" in later  # carried into the next year, with the year it was recorded
+    assert "実施中" in later and "(R3年度)" in later  # carried into the next year, with the year it was recorded
     office.post(url, {"state:P1.A1.M1": "delayed", "note:P1.A1.M1": "", "reason": "見直し"})
     assert list(ProgressRevision.objects.filter(subject="P1.A1.M1").values_list("state", flat=True)) == [
         "in_progress",
