@@ -16,6 +16,7 @@ from django.test import Client
 
 from shihyo.core.collection import EntryInput
 from shihyo.core.periods import parse_period
+from shihyo.web.api.models import ApiToken
 from shihyo.web.catalogue.models import ObservationRevision
 from shihyo.web.collection import services
 from shihyo.web.collection.models import AccountEvent, EntryRevision, Round, Submission, SubmissionEvent
@@ -102,6 +103,18 @@ ENDPOINTS = (
     ),
     Endpoint("stop an account", "post", "/accounts/", ADMIN_ONLY, {"action": "deactivate", "username": "viewer"}),
     Endpoint("own password", "get", "/account/password/", MEMBERS),
+    Endpoint("own API tokens", "get", "/account/tokens/", MEMBERS),
+    Endpoint(
+        "make an API token",
+        "post",
+        "/account/tokens/",
+        {**MEMBERS, "anonymous": 302},
+        {"action": "create", "name": "BI", "scope": "read", "days": "30"},
+        writes=True,
+    ),
+    Endpoint("API page", "get", "/api/v1/", EVERYONE),
+    Endpoint("open data", "get", "/opendata/", EVERYONE),
+    Endpoint("open data of a programme", "get", "/opendata/mini/", EVERYONE),
 )
 
 
@@ -125,6 +138,7 @@ def _footprint() -> tuple[int, ...]:
         SubmissionEvent.objects.count(),
         ObservationRevision.objects.count(),
         Round.objects.count(),
+        ApiToken.objects.count(),
     )
 
 
