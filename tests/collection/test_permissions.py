@@ -16,6 +16,7 @@ from django.test import Client
 
 from shihyo.core.collection import EntryInput
 from shihyo.core.periods import parse_period
+from shihyo.web.api.models import ApiToken
 from shihyo.web.catalogue.models import (
     CommentaryRevision,
     DefinitionRevision,
@@ -131,6 +132,18 @@ ENDPOINTS = (
     Endpoint("catalogue: series", "get", "/catalogue/mini/series/", ADMIN_ONLY),
     Endpoint("catalogue: a series", "get", "/catalogue/mini/series/online/", ADMIN_ONLY),
     Endpoint("catalogue: new series", "get", "/catalogue/mini/series/new/", ADMIN_ONLY),
+    Endpoint("own API tokens", "get", "/account/tokens/", MEMBERS),
+    Endpoint(
+        "make an API token",
+        "post",
+        "/account/tokens/",
+        {**MEMBERS, "anonymous": 302},
+        {"action": "create", "name": "BI", "scope": "read", "days": "30"},
+        writes=True,
+    ),
+    Endpoint("API page", "get", "/api/v1/", EVERYONE),
+    Endpoint("open data", "get", "/opendata/", EVERYONE),
+    Endpoint("open data of a programme", "get", "/opendata/mini/", EVERYONE),
 )
 
 
@@ -157,6 +170,7 @@ def _footprint() -> tuple[int, ...]:
         CommentaryRevision.objects.count(),
         ProgressRevision.objects.count(),
         DefinitionRevision.objects.count(),
+        ApiToken.objects.count(),
     )
 
 
