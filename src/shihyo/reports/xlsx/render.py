@@ -45,6 +45,7 @@ from shihyo.reports.xlsx.cells import (
 )
 from shihyo.reports.xlsx.charts import CHART_HEIGHT, PageTable, native_chart
 from shihyo.reports.xlsx.data import Figures, write_data_sheet
+from shihyo.reports.xlsx.targets import write_targets_sheet
 
 __all__ = ["BASE_FILL", "FONT", "PLAN_FILL", "TEXT", "number_format", "write_xlsx"]
 
@@ -198,6 +199,8 @@ def write_xlsx(report: Report, path: Path) -> Path:
         _area(book, ws, styles, report, area, pages, [figures.tables[i] for i in indices])
     data = book.add_worksheet(names["data"])
     write_data_sheet(data, styles, report, figures, TEXT[report.lang])
+    targets = book.add_worksheet(sheet_name("目標と予測" if report.lang == "ja" else "Targets", taken))
+    write_targets_sheet(targets, styles, report)
     _cover(cover, styles, report, names, area_names)
     cover.activate()
     book.close()
