@@ -44,3 +44,9 @@ def test_the_chart_draws_the_engines_projection(result: EvaluationResult) -> Non
 def test_no_projection_without_enough_actuals(result: EvaluationResult) -> None:
     smart = result.programme.indicator_by_code()["smart_coverage"]  # two actuals; the trend needs three
     assert build_chart(result, smart, "kobe").projections == ()
+
+
+def test_the_text_alternative_names_the_projection(result: EvaluationResult) -> None:
+    indicator = result.programme.indicator_by_code()["mnc_rate"]
+    spec = vega_lite(build_chart(result, indicator, "kobe"), "ja")
+    assert spec["description"].endswith("。目標 2 点。予測（直線トレンド） R4 65.4")

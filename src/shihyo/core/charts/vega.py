@@ -291,10 +291,16 @@ def describe(chart: Chart, lang: str) -> str:
     ]
     targets = sum(len(s.points) for s in chart.series if s.role is Role.TARGET)
     title = chart.title.get(lang)
+    projected = [
+        f"{p.label.get(lang)} {chart.categories[p.end].label.get(lang)} {float(p.end_value):,.1f}"
+        for p in chart.projections
+    ]
     if lang == "ja":
         tail = f"。目標 {targets} 点" if targets else ""
+        tail += "".join(f"。{text}" for text in projected)
         return f"{title}の推移: {'、'.join(shown[:DESCRIBED_VALUES])}{tail}"
     tail = f"; {targets} target points" if targets else ""
+    tail += "".join(f"; {text}" for text in projected)
     return f"{title} by year: {', '.join(shown[:DESCRIBED_VALUES])}{tail}"
 
 
