@@ -92,8 +92,24 @@ def test_reconcile_lists_the_disagreement_with_its_working(loaded: Path) -> None
 
 def test_targets(loaded: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(run("targets", "--format", "csv", "--lang", "en").stdout)))
-    assert {r["status"] for r in rows} <= {"achieved", "on_track", "behind"}
+    assert {r["status"] for r in rows} <= {"achieved", "on_track", "behind", "not_due"}
     assert any(r["indicator"] == "online_share" and r["margin"].endswith("points") for r in rows)
+    # a year without a set target is judged at the next set point; the straight path is printed as a guide
+    counter = next(r for r in rows if r["indicator"] == "counter" and r["period"] == "FY2021")
+    assert counter["status"] == "not_due" and counter["target_period"] == "FY2022" and counter["target_kind"] == "set"
+    assert counter["guide"].startswith("guide (linear interpolation) ")
+
+
+def test_projections(loaded: Path) -> None:
+    done = run("projections", "--format", "csv", "--lang", "en")
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert rows, done.stderr
+    for r in rows:
+        assert r["method"].startswith("linear trend")
+        # a projection states its inputs, or says why there is none
+        assert r["projected"].startswith("projection ") or "needs" in r["projected"]
+    bad = run("projections", "--period", "R99X", "--lang", "en", ok=False)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
 
 
 def test_loading_again_adds_nothing_and_export_round_trips(loaded: Path, tmp_path: Path) -> None:

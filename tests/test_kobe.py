@@ -110,6 +110,47 @@ def test_targets(result: EvaluationResult, golden: Golden) -> None:
     assert all(e.org_unit == "kobe" for e in evaluations)  # benchmarks are never judged against Kobe's targets
 
 
+def test_interpolated_points_are_guides_not_targets_the_city_set(result: EvaluationResult) -> None:
+    """H30 has no マイナンバーカード target: 23.1% is a guide; the status waits for the R3 target the city set."""
+    evaluations = evaluate_targets(result)
+    h30 = latest_evaluation(evaluations, "mnc_rate", "kobe", fiscal_year(2018))
+    assert h30 is not None and h30.period == fiscal_year(2018)
+    assert h30.status is Status.NOT_DUE and h30.judged_set
+    assert (h30.compared_period, h30.compared_with) == (fiscal_year(2021), Decimal(50))
+    assert h30.guide is not None and round_to_precision(h30.guide, Decimal("0.1")) == Decimal("23.1")
+    rows = [r for r in target_rows(evaluations, result) if r["indicator"] == "mnc_rate" and r["period"] == "H30"]
+    assert [(r["target_period"], r["target"], r["target_kind"], r["guide"]) for r in rows] == [
+        ("R3", "50.0%", "設定目標", "目安（直線補間） 23.1%")
+    ]
+    # every row's judged target is either a set point of its target or marked as the interpolated path
+    set_points = {(t.indicator, p.period.fiscal_year) for t in result.programme.targets for p in t.points}
+    for e in evaluations:
+        assert e.judged_set == ((e.indicator, e.compared_period.fiscal_year) in set_points)
+
+
+def test_grades_follow_the_progress_rate(result: EvaluationResult) -> None:
+    evaluations = evaluate_targets(result)
+    r3 = latest_evaluation(evaluations, "cert_counter", "kobe", fiscal_year(2021))
+    assert r3 is not None and r3.progress is not None and r3.grade is not None
+    base = result.value("cert_counter", "kobe", fiscal_year(2017))
+    assert base is not None
+    # 進捗率 = (実績 − 基準) ÷ (目標 − 基準): towards R4's 43 % reduction
+    assert r3.progress == (r3.value - base) / (base * Decimal("0.57") - base) * 100
+    assert round_to_precision(r3.progress, Decimal("0.1")) == Decimal("77.0") and r3.grade.grade == "B"
+
+
+def test_projection_table_snapshot(result: EvaluationResult, golden: Golden) -> None:
+    from shihyo.core.projection import Outlook, project_targets
+    from shihyo.core.projection_table import projection_rows
+
+    found = project_targets(result, fiscal_year(2021))
+    golden("kobe_projections.csv", as_csv(projection_rows(found, result)))
+    mnc = next(p for p in found if p.indicator == "mnc_rate")
+    assert mnc.outlook is Outlook.ACCELERATION_NEEDED and mnc.will_meet is False  # R4 75 % is out of reach
+    smart = [p for p in found if p.indicator == "smart_coverage"]
+    assert smart and all(p.outlook is Outlook.NOT_PROJECTED and p.projected is None for p in smart)  # 2 actuals < 3
+
+
 def test_overtime_rebounds_after_four_years_and_the_720_hour_count_rises_two_years_running(
     result: EvaluationResult,
 ) -> None:
@@ -133,9 +174,10 @@ def test_highlights_reproduce_the_reports_sentences(result: EvaluationResult, go
     japanese = "\n".join(h.text_ja for h in found)
     assert "4年ぶりに増加" in japanese  # 平均超過時間は…4年ぶりにリバウンド
     assert "年720時間超過者数はR3年度に220人となり、2年連続で増加" in japanese
-    assert "目標▲29.4%を14.7ポイント上回りました" in japanese  # 目標を14.7％超過 — in points
+    # 目標を14.7％超過 — in points, and for a lower-is-better target in the words of its direction
+    assert "目標▲29.4%を14.7ポイント下回り、達成しました" in japanese
     assert "（2年前倒し）" in japanese
-    assert "R6年度の目標（30.0%）を既に達成" in japanese and "6.8ポイント上回りました" in japanese
+    assert "R6年度の目標（30.0%）を既に達成" in japanese and "6.8ポイント上回り、達成しました" in japanese
     for h in found:  # every sentence is traceable to the engine's figures
         for f in h.figures:
             assert result.value(f.code, f.org_unit, f.period) == f.value

@@ -384,7 +384,7 @@ def targets(
     output: OutputOption = None,
     lang: LangOption = Lang.JA,
 ) -> None:
-    """Every targeted value judged: status, margin, years ahead of schedule."""
+    """Every targeted value judged: the target it is judged against, status, margin, 進捗率, grade."""
     from shihyo.core.tables import target_rows
 
     with _user_errors(lang.value):
@@ -399,9 +399,13 @@ def targets(
         "value",
         "target_period",
         "target",
+        "target_kind",
         "status",
         "margin",
         "years_ahead",
+        "guide",
+        "progress",
+        "grade",
         "final_target",
     ]
     _emit(
@@ -410,7 +414,37 @@ def targets(
         fmt,
         output,
         "targets",
-        ["indicator", "period", "kind", "value", "target_period", "target", "status", "margin", "years_ahead"],
+        ["indicator", "period", "value", "target_period", "target", "target_kind", "status", "progress", "grade",
+         "guide", "final_target"],
+    )  # fmt: skip
+
+
+@app.command()
+def projections(
+    programme: ProgrammeOption = None,
+    period: Annotated[
+        str | None, typer.Option("--period", help="Project from the actuals up to this year (default: the latest).")
+    ] = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = Format.TABLE,
+    output: OutputOption = None,
+    lang: LangOption = Lang.JA,
+) -> None:
+    """Each target whose year lies ahead, projected at the pace so far: method, inputs, projected value, pace."""
+    from shihyo.core.projection import project_targets
+    from shihyo.core.projection_table import PROJECTION_COLUMNS, projection_rows
+
+    with _user_errors(lang.value):
+        until = inputs.parse_period_input(period, "--period") if period else None
+        state = _evaluate(programme, as_of)
+        rows = projection_rows(project_targets(state.result, until), state.result, lang.value)
+    _emit(
+        rows,
+        PROJECTION_COLUMNS,
+        fmt,
+        output,
+        "projections",
+        ["indicator", "target", "method", "inputs", "projected", "required_pace", "ratio", "outlook", "verdict"],
     )
 
 

@@ -205,6 +205,12 @@ def test_report_renderers_read_the_model(result: EvaluationResult) -> None:
             assert plan is None and not table.columns
             continue
         assert plan is not None and plan.categories == tuple(c.label.ja for c in chart.categories)
+        lines = plan.kind in ("trend_line", "comparison", "index_target")  # the deck draws projections on lines
+        projections = [p.label.ja for p in chart.projections] if lines else []
+        if projections:  # drawn after the model's series, as dashed lines
+            assert [s.name for s in plan.series[-len(projections) :]] == projections
+            assert all(s.dashed for s in plan.series[-len(projections) :])
+            plan = replace(plan, series=plan.series[: -len(projections)])
         if chart.kind is not ChartKind.TREND:  # a trend's bars are split by kind in the deck
             assert [s.name for s in plan.series] == [s.name.ja for s in drawn]
             for planned, series in zip(plan.series, drawn, strict=True):

@@ -35,13 +35,21 @@ def test_behind_this_years_target() -> None:
     assert e.status is Status.BEHIND and e.margin == D("-3.0") and e.years_ahead == 0
 
 
-def test_between_points_the_path_is_interpolated() -> None:
+def test_between_points_the_path_is_a_guide_by_default() -> None:
     target = print_like_target()
-    # FY2022 lies halfway between -29.4 (FY2021) and -42.8 (FY2023): -36.1
-    on_track = judge(target, target.points, "city", fiscal_year(2022), "plan", D("-37"))
+    # FY2022 lies halfway between -29.4 (FY2021) and -42.8 (FY2023): the guide is -36.1, the judged target FY2023's
+    e = judge(target, target.points, "city", fiscal_year(2022), "plan", D("-37"))
+    assert e.status is Status.NOT_DUE and e.guide == D("-36.1")
+    assert e.judged_set and e.compared_period == fiscal_year(2023) and e.compared_with == D("-42.8")
+
+
+def test_between_points_a_binding_path_is_judged() -> None:
+    target = print_like_target()
+    on_track = judge(target, target.points, "city", fiscal_year(2022), "plan", D("-37"), binding=True)
     assert on_track.status is Status.ON_TRACK and on_track.compared_with == D("-36.1")
-    behind = judge(target, target.points, "city", fiscal_year(2022), "plan", D("-35"))
-    assert behind.status is Status.BEHIND
+    assert on_track.interpolated and on_track.compared_period == fiscal_year(2022)
+    behind = judge(target, target.points, "city", fiscal_year(2022), "plan", D("-35"), binding=True)
+    assert behind.status is Status.BEHIND and behind.interpolated
 
 
 def test_higher_is_better_with_only_a_final_target() -> None:
@@ -60,7 +68,9 @@ def test_mini_programme_targets(mini: Dataset) -> None:
     base = result.value("counter", "city", fiscal_year(2017))
     assert base is not None
     assert counter_r3.final.value == base / 2
-    assert counter_r3.status is Status.ON_TRACK
+    # no point is set for FY2021: the path from the base is a guide, and the final target is not due yet
+    assert counter_r3.status is Status.NOT_DUE and counter_r3.compared_period == fiscal_year(2022)
+    assert counter_r3.guide is not None and counter_r3.value <= counter_r3.guide
 
 
 def test_streak_and_rebound(mini: Dataset) -> None:

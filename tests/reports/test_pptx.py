@@ -256,6 +256,9 @@ def test_chart_values_are_the_engines_values(
         rows = {
             (page.chart.categories[n].label.get(lang), float(v.value)) for s in page.chart.series for n, v in s.points
         }
+        for p in page.chart.projections:  # a projection is drawn from the latest actual to the target year
+            rows.add((page.chart.categories[p.start].label.get(lang), float(p.start_value)))
+            rows.add((page.chart.categories[p.end].label.get(lang), float(p.end_value)))
         for category, values in shown.items():
             for value in values:
                 assert (category, value) in rows, (page.title, category, value)

@@ -61,7 +61,7 @@ def test_write_returns_the_path_and_sheets_are_in_order(written: dict[str, Path]
     assert written["ja"].name == "kobe_ja.xlsx" and written["ja"].is_file()
     book = openpyxl.load_workbook(written["ja"])
     areas = list(dict.fromkeys(p.area.split(" — ")[-1] for p in reports["ja"].indicator_pages))
-    assert book.sheetnames == ["表紙", "主要指標一覧表", *areas, "データ", "所見", "主要施策一覧表"]
+    assert book.sheetnames == ["表紙", "主要指標一覧表", *areas, "データ", "目標と予測", "所見", "主要施策一覧表"]
     assert openpyxl.load_workbook(written["en"]).sheetnames[:2] == ["Cover", "Summary"]
 
 
@@ -151,6 +151,21 @@ def test_every_number_format_shows_negatives_the_reports_way(written: dict[str, 
                     formats.add(cell.number_format)
     assert formats and all(minus in f or '"※▲"' in f or '"*-"' in f for f in formats), formats
     assert number_format(1, lang) in formats
+
+
+def test_the_targets_sheet_has_judged_targets_grades_and_projections(written: dict[str, Path]) -> None:
+    ws = openpyxl.load_workbook(written["ja"])["目標と予測"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    head = rows[0]
+    mnc = next(r for r in rows if r[0] == "マイナンバーカード交付率")
+    cell = dict(zip(head, mnc, strict=True))
+    assert cell["判定の対象"] == "R3年度目標 50.0%" and cell["最終目標"] == "R4年度 75.0%"
+    assert cell["評価"] == "S" and isinstance(cell["進捗率（%）"], float) and round(cell["進捗率（%）"], 1) == 103.1
+    assert isinstance(cell["予測値"], float) and round(cell["予測値"], 1) == 65.4  # numeric, not text
+    assert cell["見通し"] == "加速が必要（届かない見込み）"
+    assert cell["もとにした実績"] == "H31/R1 21.5%、R2 34.9%、R3 51.1%"
+    smart = next(r for r in rows if r[0] == "行政手続スマート化カバー率")
+    assert "2年度分しかありません" in dict(zip(head, smart, strict=True))["予測値"]  # says why there is none
 
 
 def test_panes_are_frozen(written: dict[str, Path]) -> None:

@@ -13,8 +13,10 @@ from shihyo.core import period_labels
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import format_value
 from shihyo.core.indicators import Effect, Indicator, IndicatorKind
+from shihyo.core.model import Direction
 from shihyo.core.overview import IndicatorCard
 from shihyo.core.periods import Grain, Period
+from shihyo.core.projection import method_label
 from shihyo.core.targets import Status, Trend, streak
 
 
@@ -28,7 +30,9 @@ class Figure:
 
 @dataclass(frozen=True)
 class Highlight:
-    rule: str  # target_exceeded | ahead_of_schedule | behind_target | rebound | streak | largest_change | effect
+    # target_exceeded | ahead_of_schedule | behind_target | projection_short | projection_on_track | rebound |
+    # streak | largest_change | effect
+    rule: str
     code: str
     text_ja: str
     text_en: str
@@ -77,31 +81,80 @@ def target_highlights(card: IndicatorCard, result: EvaluationResult) -> list[Hig
                 figures,
             )
         )
-    if e.status is Status.ACHIEVED and e.margin > 0:
-        out.append(
-            Highlight(
-                "target_exceeded",
-                ind.code,
-                f"{p}年度の{_name(ind, 'ja')}は{_v(e.value, ind, 'ja')}で、"
-                f"{tp}年度の目標{_v(e.compared_with, ind, 'ja')}を{_gap(e.margin, ind, 'ja')}上回りました。",
-                f"{_name(ind, 'en')} was {_v(e.value, ind, 'en')} in {pe}, {_gap(e.margin, ind, 'en')} better than the "
-                f"{tpe} target of {_v(e.compared_with, ind, 'en')}.",
-                figures,
-            )
-        )
-    elif e.status is Status.BEHIND:
-        out.append(
-            Highlight(
-                "behind_target",
-                ind.code,
-                f"{p}年度の{_name(ind, 'ja')}は{_v(e.value, ind, 'ja')}で、目標{_v(e.compared_with, ind, 'ja')}"
-                f"に{_gap(e.margin, ind, 'ja')}届いていません。",
-                f"{_name(ind, 'en')} was {_v(e.value, ind, 'en')} in {pe}, {_gap(e.margin, ind, 'en')} short of the "
-                f"target of {_v(e.compared_with, ind, 'en')}.",
-                figures,
-            )
-        )
+    out.extend(_judged_highlights(card, result))
     return out
+
+
+def _judged_highlights(card: IndicatorCard, result: EvaluationResult) -> list[Highlight]:
+    """Met or missed, in the words of the target's direction: a lower-is-better target met is 下回り、達成."""
+    e = card.target
+    if e is None or e.status not in (Status.ACHIEVED, Status.BEHIND, Status.ON_TRACK):
+        return []
+    ind, style = card.indicator, result.programme.wareki_style
+    p, pe = period_labels.year_stem(e.period, style), e.period.label(style, "en")
+    tp, tpe = period_labels.year_stem(e.compared_period, style), e.compared_period.label(style, "en")
+    what_ja = f"{tp}年度の目標" if e.judged_set else f"{tp}年度の目安（直線補間）"
+    what_en = f"the {tpe} target" if e.judged_set else f"the {tpe} guide (linear interpolation)"
+    target_ja, target_en = _v(e.compared_with, ind, "ja"), _v(e.compared_with, ind, "en")
+    gap_ja, gap_en = _gap(e.margin, ind, "ja"), _gap(e.margin, ind, "en")
+    lower = e.direction is Direction.LOWER
+    head_ja = f"{p}年度の{_name(ind, 'ja')}は{_v(e.value, ind, 'ja')}で、"
+    head_en = f"{_name(ind, 'en')} was {_v(e.value, ind, 'en')} in {pe}, "
+    figures = (Figure(ind.code, card.org_unit, e.period, e.value),)
+    met = e.margin >= 0
+    if met and e.margin == 0:
+        ja, en = f"{what_ja}{target_ja}を達成しました。", f"meeting {what_en} of {target_en} exactly."
+    elif met:
+        side_ja, side_en = ("下回り", "below") if lower else ("上回り", "above")
+        ja = f"{what_ja}{target_ja}を{gap_ja}{side_ja}、達成しました。"
+        en = f"{gap_en} {side_en} {what_en} of {target_en}: met."
+    elif lower:
+        ja = f"{what_ja}{target_ja}を{gap_ja}上回っており、達成していません。"
+        en = f"{gap_en} above {what_en} of {target_en}: not met."
+    else:
+        ja = f"{what_ja}{target_ja}に{gap_ja}届いていません。"
+        en = f"{gap_en} short of {what_en} of {target_en}: not met."
+    rule = "target_exceeded" if met else "behind_target"
+    return [Highlight(rule, ind.code, head_ja + ja, head_en + en, figures)]
+
+
+def projection_highlights(card: IndicatorCard, result: EvaluationResult) -> list[Highlight]:
+    """「このままのペースではR7年度目標70.0%に届かない見込みです（予測58.0%）」, from the card's projection."""
+    proj = card.projection
+    if proj is None or proj.projected is None or proj.already_met or card.latest is None:
+        return []
+    if card.target is not None and card.target.status is Status.ACHIEVED and card.target.met_final:
+        return []
+    ind, style = card.indicator, result.programme.wareki_style
+    tp, tpe = period_labels.year_stem(proj.target_period, style), proj.target_period.label(style, "en")
+    target_ja, target_en = _v(proj.target_value, ind, "ja"), _v(proj.target_value, ind, "en")
+    got_ja, got_en = _v(proj.projected, ind, "ja"), _v(proj.projected, ind, "en")
+    method_ja, method_en = method_label(proj.method, "ja"), method_label(proj.method, "en")
+    figures = tuple(Figure(ind.code, card.org_unit, period, value) for period, value in proj.inputs)
+    name_ja, name_en = _name(ind, "ja"), _name(ind, "en")
+    if proj.will_meet:
+        return [
+            Highlight(
+                "projection_on_track",
+                ind.code,
+                f"{name_ja}は、このままのペースで{tp}年度目標{target_ja}を達成する見込みです（予測{got_ja}、{method_ja}）。",
+                f"At the pace so far, {name_en} will meet the {tpe} target of {target_en} "
+                f"(projected {got_en}, {method_en}).",
+                figures,
+            )
+        ]
+    short_ja = "に届かない" if proj.direction is Direction.HIGHER else "を達成できない"
+    short_en = "fall short of" if proj.direction is Direction.HIGHER else "not get down to"
+    return [
+        Highlight(
+            "projection_short",
+            ind.code,
+            f"{name_ja}は、このままのペースでは{tp}年度目標{target_ja}{short_ja}見込みです（予測{got_ja}、{method_ja}）。",
+            f"At the pace so far, {name_en} will {short_en} the {tpe} target of {target_en} "
+            f"(projected {got_en}, {method_en}).",
+            figures,
+        )
+    ]
 
 
 def trend_highlights(card: IndicatorCard, result: EvaluationResult, change_code: str | None) -> list[Highlight]:
@@ -213,6 +266,8 @@ def change_indicator_for(result: EvaluationResult, code: str) -> str | None:
 
 def highlights_for(card: IndicatorCard, result: EvaluationResult) -> list[Highlight]:
     """The highlights of one indicator: targets first, then its trend."""
-    return target_highlights(card, result) + trend_highlights(
-        card, result, change_indicator_for(result, card.indicator.code)
+    return (
+        target_highlights(card, result)
+        + projection_highlights(card, result)
+        + trend_highlights(card, result, change_indicator_for(result, card.indicator.code))
     )

@@ -47,6 +47,7 @@ LABELS: dict[StrEnum, Pair] = {
     Status.ACHIEVED: ("達成", "Achieved"),
     Status.ON_TRACK: ("順調", "On track"),
     Status.BEHIND: ("遅れ", "Behind"),
+    Status.NOT_DUE: ("目標年度前", "Not yet due"),
     Status.NO_TARGET: ("目標なし", "No target"),
     Verdict.AGREES: ("一致", "agrees"),
     Verdict.DIFFERS: ("不一致", "differs"),

@@ -74,6 +74,33 @@ class TargetKind(StrEnum):
     CHANGE_VS_BASE = "change_vs_base"
 
 
+class TargetPath(StrEnum):
+    """What the values interpolated between the set target points are."""
+
+    GUIDE = "guide"  # 目安（直線補間）: shown, but status judges only the points the programme set
+    BINDING = "binding"  # the straight path is itself a target: a year between set points is judged against it
+
+
+class ProjectionMethod(StrEnum):
+    LINEAR = "linear"  # least-squares trend over the last N yearly actuals
+    COMPOUND_RATE = "compound_rate"  # observed ÷ required compound annual rate from the base (SDG progress)
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    """One evaluation grade: every 進捗率 (%) at or above `minimum` down to the next band's minimum."""
+
+    grade: str  # as the programme writes it: S, A, ◎, ○, 達成, 順調 …
+    minimum: Decimal | None  # None: the lowest band (every 進捗率 below the others)
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
+class ProjectionSettings:
+    method: ProjectionMethod = ProjectionMethod.LINEAR
+    points: int = 3  # linear: how many of the latest yearly actuals the trend is fitted to (at least 2)
+
+
 @dataclass(frozen=True)
 class Phase:
     code: str
@@ -209,6 +236,7 @@ class Target:
     org_units: tuple[str, ...] = ()  # the units the target is set for; () = every unit but benchmarks
     source: str = ""
     note: str = ""
+    path: TargetPath | None = None  # None: the programme's target_path
 
 
 @dataclass(frozen=True)
@@ -240,6 +268,12 @@ class Programme:
     municipality_code: str = ""
     licence: str = ""
     summary_table: SummaryTableDefinition | None = None  # the 主要指標一覧表 (summary_table.yaml), if defined
+    target_path: TargetPath = TargetPath.GUIDE  # whether interpolated target values are binding
+    grades: tuple[GradeBand, ...] = ()  # evaluation grades on 進捗率, best first; () = no grades
+    projection: ProjectionSettings = field(default_factory=ProjectionSettings)
+
+    def path_of(self, target: Target) -> TargetPath:
+        return target.path or self.target_path
 
     def series_by_code(self) -> dict[str, Series]:
         return {s.code: s for s in self.series}

@@ -15,6 +15,7 @@ from shihyo.core.formatting import POINTS
 from shihyo.core.indicators import Indicator
 from shihyo.core.model import OrgUnitKind, Programme
 from shihyo.core.periods import Grain, Period, half, parse_period
+from shihyo.core.projection import Projection, project_target
 from shihyo.core.reconcile import Reconciliation, Verdict
 from shihyo.core.targets import Status, TargetEvaluation, latest_evaluation
 
@@ -48,6 +49,12 @@ class IndicatorCard:
     trend: tuple[Point, ...]  # yearly values in order, plans included
     differs: tuple[Reconciliation, ...]  # published figures of this indicator that disagree
     completeness: Completeness | None = None  # for a roll-up: which reporting units are in for `latest`
+    projections: tuple[Projection, ...] = ()  # the set target points ahead of `latest`, projected
+
+    @property
+    def projection(self) -> Projection | None:
+        """The projection to the final target if its year lies ahead, else to the next set point ahead."""
+        return next((p for p in self.projections if p.final), self.projections[0] if self.projections else None)
 
     @property
     def status(self) -> Status:
@@ -137,6 +144,7 @@ def card(
             if r.code == indicator.code and r.org_unit == org_unit and r.verdict is Verdict.DIFFERS
         ),
         completeness=completeness(result, indicator.code, org_unit, latest.period) if latest else None,
+        projections=_projections(result, indicator.code, org_unit, latest.period) if latest else (),
     )
 
 
@@ -151,6 +159,16 @@ def only_first_half(result: EvaluationResult, code: str, org_unit: str, year: Pe
         return None
     whole = result.value(code, org_unit, year.year())
     return first if whole is None or whole == value else None
+
+
+def _projections(result: EvaluationResult, code: str, org_unit: str, period: Period) -> tuple[Projection, ...]:
+    """Projections of the targets of `code` that are set for `org_unit`, from the actuals up to `period`."""
+    out: list[Projection] = []
+    benchmarks = {u.code for u in result.programme.org_units if u.kind is OrgUnitKind.BENCHMARK}
+    for target in result.programme.targets_of(code):
+        if org_unit in target.org_units or (not target.org_units and org_unit not in benchmarks):
+            out.extend(project_target(result, target, org_unit, period))
+    return tuple(out)
 
 
 def _point(result: EvaluationResult, code: str, org_unit: str, period: Period) -> Point | None:

@@ -23,13 +23,20 @@ from shihyo.core.model import Pillar, Programme, Team
 from shihyo.core.overview import AreaCards, IndicatorCard, main_org_unit, overview
 from shihyo.core.periods import Grain, Period, WarekiStyle
 from shihyo.core.reconcile import Reconciliation
+from shihyo.core.report_judgement import judgement_facts, status_text, target_text
 from shihyo.core.summary_table import SummarySection, summary_table, summary_years
 from shihyo.core.tables import indicator_rows
 from shihyo.core.targets import Status, TargetEvaluation
 
 STATUS_TEXT = {
-    "ja": {"achieved": "達成", "on_track": "順調", "behind": "遅れ", "no_target": "目標なし"},
-    "en": {"achieved": "Achieved", "on_track": "On track", "behind": "Behind", "no_target": "No target"},
+    "ja": {"achieved": "達成", "on_track": "順調", "behind": "遅れ", "not_due": "目標年度前", "no_target": "目標なし"},
+    "en": {
+        "achieved": "Achieved",
+        "on_track": "On track",
+        "behind": "Behind",
+        "not_due": "Not yet due",
+        "no_target": "No target",
+    },
 }
 LABELS = {
     "ja": {
@@ -42,6 +49,11 @@ LABELS = {
         "previous_half": "前年同期比",
         "base": "基準年度比",
         "target": "目標",
+        "judged": "判定の対象",
+        "final": "最終目標",
+        "progress": "進捗率・評価",
+        "guide": "目安（直線補間）",
+        "projection": "予測",
         "status": "達成状況",
         "plan": "計画",
         "indicator": "指標",
@@ -79,6 +91,11 @@ LABELS = {
         "previous_half": "vs same half a year before",
         "base": "vs base year",
         "target": "Target",
+        "judged": "Judged against",
+        "final": "Final target",
+        "progress": "Progress and grade",
+        "guide": "Guide (linear interpolation)",
+        "projection": "Projection",
         "status": "Status",
         "plan": "Plan",
         "indicator": "Indicator",
@@ -203,14 +220,6 @@ def _value(card: IndicatorCard, programme: Programme, lang: str) -> str:
     return text
 
 
-def _target(card: IndicatorCard, result: EvaluationResult, lang: str) -> str:
-    if card.target is None:
-        return "―"
-    final = card.target.final
-    label = final.period.label(result.programme.wareki_style, lang)
-    return f"{format_value(final.value, card.indicator.unit, card.indicator.decimals, lang)}（{label}）"
-
-
 def _facts(card: IndicatorCard, result: EvaluationResult, lang: str, period: Period | None = None) -> tuple[Fact, ...]:
     t = LABELS[lang]
     style = result.programme.wareki_style
@@ -233,8 +242,8 @@ def _facts(card: IndicatorCard, result: EvaluationResult, lang: str, period: Per
     if card.plan is not None:
         planned = format_value(card.plan.value, card.indicator.unit, card.indicator.decimals, lang)
         facts.append(Fact(t["plan"], f"{planned}（{card.plan.period.label(style, lang)}）"))
-    facts.append(Fact(t["target"], _target(card, result, lang)))
-    facts.append(Fact(t["status"], STATUS_TEXT[lang][card.status.value]))
+    judged = judgement_facts(card, result, lang, LABELS[lang], STATUS_TEXT[lang])
+    facts.extend(Fact(label, text) for label, text in judged)
     return tuple(facts)
 
 
@@ -266,8 +275,8 @@ def build_report(
                     name,
                     _value(c, programme, lang),
                     _change(c, lang, base=False),
-                    _target(c, result, lang),
-                    STATUS_TEXT[lang][c.status.value],
+                    target_text(c, result, lang),
+                    status_text(c, lang, STATUS_TEXT[lang]),
                     c.status.value,
                 )
             )
@@ -287,7 +296,7 @@ def build_report(
         h
         for c in cards
         for h in highlights_for(c, result)
-        if h.rule in ("ahead_of_schedule", "target_exceeded", "rebound", "behind_target")
+        if h.rule in ("ahead_of_schedule", "target_exceeded", "rebound", "behind_target", "projection_short")
     ]
     key += largest_change(cards, result) + effect_highlights(result, unit, period)
     years = summary_years(result)

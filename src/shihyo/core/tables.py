@@ -99,12 +99,16 @@ def reconciliation_rows(
 def target_rows(
     evaluations: Sequence[TargetEvaluation], result: EvaluationResult, lang: str = "ja"
 ) -> list[dict[str, Any]]:
+    """One row per judged value: the target it is judged against (set, or the binding path), the guide value
+    interpolated for its year (目安（直線補間）, never shown as a set target), 進捗率, grade, the final target."""
     names = _names(result, lang)
     style = result.programme.wareki_style
+    guide_word = "目安（直線補間）" if lang == "ja" else "guide (linear interpolation)"
     rows = []
     for e in evaluations:
         name, unit, decimals = names.get(e.indicator, (e.indicator, "", 1))
         margin_unit = "ポイント" if unit in ("%", "％") else unit
+        set_word = guide_word if not e.judged_set else ("設定目標" if lang == "ja" else "set")
         rows.append(
             {
                 "indicator": e.indicator,
@@ -115,9 +119,13 @@ def target_rows(
                 "value": format_value(e.value, unit, decimals, lang),
                 "target_period": e.compared_period.label(style, lang),
                 "target": format_value(e.compared_with, unit, decimals, lang),
+                "target_kind": set_word,
                 "status": label(e.status, lang) if lang == "ja" else e.status.value,
                 "margin": format_value(e.margin, margin_unit, decimals, lang, signed=True),
                 "years_ahead": e.years_ahead,
+                "guide": "" if e.guide is None else f"{guide_word} {format_value(e.guide, unit, decimals, lang)}",
+                "progress": "" if e.progress is None else format_value(e.progress, "%", 1, lang),
+                "grade": "" if e.grade is None else (e.grade.name_en if lang == "en" else "") or e.grade.grade,
                 "final_target": " ".join(
                     (e.final.period.label(style, lang), format_value(e.final.value, unit, decimals, lang))
                 ),

@@ -21,6 +21,7 @@ from shihyo.core.model import (
     Series,
     Target,
     TargetKind,
+    TargetPath,
     TargetPoint,
     Task,
     TaskPhase,
@@ -32,6 +33,7 @@ from shihyo.core.opendata import LICENCES, municipality_code_problem
 from shihyo.core.periods import WarekiStyle
 from shihyo.core.problems import Problem
 from shihyo.io.fields import Fields, list_items
+from shihyo.io.judgement import JUDGEMENT_KEYS, parse_judgement
 
 COMMON_INDICATOR_KEYS = (
     "code",
@@ -83,6 +85,7 @@ def parse_programme_header(f: Fields) -> dict[str, Any]:
             "goals",
             "pillars",
             "note",
+            *JUDGEMENT_KEYS,
         )
     )
     phases = []
@@ -110,6 +113,7 @@ def parse_programme_header(f: Fields) -> dict[str, Any]:
         "goals": f.texts("goals"),
         "note": f.text("note"),
         "pillars": tuple(parse_pillar(f.child("pillars", item, i)) for i, item in enumerate(f.items("pillars"))),
+        **parse_judgement(f),
     }
 
 
@@ -410,7 +414,7 @@ def parse_chart(f: Fields) -> Chart | None:
 
 
 def parse_target(f: Fields) -> Target | None:
-    f.check_keys(("indicator", "kind", "base_period", "direction", "org_units", "points", "source", "note"))
+    f.check_keys(("indicator", "kind", "base_period", "direction", "org_units", "path", "points", "source", "note"))
     kind = f.enum("kind", TargetKind, TargetKind.LEVEL) or TargetKind.LEVEL
     direction = f.enum("direction", Direction)
     base_period = f.period("base_period")
@@ -452,6 +456,7 @@ def parse_target(f: Fields) -> Target | None:
         f.texts("org_units"),
         f.text("source"),
         f.text("note"),
+        f.enum("path", TargetPath, None) if f.has("path") else None,
     )
 
 

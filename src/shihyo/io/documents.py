@@ -9,6 +9,7 @@ from shihyo.core import indicators as ind
 from shihyo.core.indicators import Base, Formula, Indicator
 from shihyo.core.model import Area, Measure, OrgUnit, Pillar, Programme, Series, Target, Task, Team
 from shihyo.core.periods import Period
+from shihyo.io.judgement import judgement_document
 
 
 def _drop_empty(doc: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -37,6 +38,7 @@ def programme_document(p: Programme) -> dict[str, Any]:
             "wareki_style": p.wareki_style.value,
             "base_period": _key(p.base_period),
             "report_period": _key(p.report_period),
+            **judgement_document(p.target_path, p.grades, p.projection),
             "note": p.note,
             "phases": [{"code": ph.code, "name": ph.name, "start": ph.start.key, "end": ph.end.key} for ph in p.phases],
             "vision": p.vision,
@@ -209,6 +211,7 @@ def target_document(t: Target) -> dict[str, Any]:
             "base_period": _key(t.base_period),
             "direction": t.direction.value,
             "org_units": list(t.org_units),
+            "path": t.path.value if t.path else None,
             "points": points,
             "source": t.source,
             "note": t.note,

@@ -28,6 +28,7 @@ from shihyo.core.charts.model import (
     Value,
     ValueAxis,
 )
+from shihyo.core.charts.projected import with_projection
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.indicators import ChartKind, Indicator
 from shihyo.core.model import Series as ProgrammeSeries
@@ -276,7 +277,11 @@ def index_target_chart(result: EvaluationResult, indicator: Indicator, org_unit:
 
 
 def build_chart(result: EvaluationResult, indicator: Indicator, org_unit: str) -> Chart:
-    """The chart of the kind the programme asks for (indicator `chart:`), or a trend."""
+    """The chart of the kind the programme asks for (indicator `chart:`), or a trend; with its projection."""
+    return with_projection(_build_chart(result, indicator, org_unit), result, indicator, org_unit)
+
+
+def _build_chart(result: EvaluationResult, indicator: Indicator, org_unit: str) -> Chart:
     chart = indicator.chart
     if chart is None or chart.kind is ChartKind.TREND:
         return trend_chart(result, indicator, org_unit)

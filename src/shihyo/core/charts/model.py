@@ -26,6 +26,7 @@ class Role(StrEnum):
     TARGET = "target"  # the target path
     BENCHMARK = "benchmark"  # another org unit drawn for comparison (全国, 指定都市)
     BASE = "base"  # the base a chart is read against (index = 100)
+    PROJECTION = "projection"  # the value projected at a target year (a dashed segment, not a plan)
 
 
 class Mark(StrEnum):
@@ -121,6 +122,24 @@ class ReferenceLine:
 
 
 @dataclass(frozen=True)
+class ProjectionSegment:
+    """A projection, drawn as a dashed segment from the latest actual to the value projected at the target year.
+
+    Distinct from plans (which are figures the programme entered) and from targets: renderers draw it dashed and
+    name it 予測 / projection with its method.
+    """
+
+    code: str  # the indicator projected
+    start: int  # category index of the latest actual
+    start_value: Decimal
+    end: int  # category index of the target year
+    end_value: Decimal
+    axis: Axis
+    label: Names  # 「予測（直線トレンド）」
+    decimals: int = 0
+
+
+@dataclass(frozen=True)
 class Chart:
     code: str  # the indicator
     kind: ChartKind
@@ -133,6 +152,7 @@ class Chart:
     references: tuple[ReferenceLine, ...] = ()
     notes: tuple[str, ...] = ()
     x_title: Names = Names("年度", "Fiscal year")
+    projections: tuple[ProjectionSegment, ...] = ()  # dashed segments to target years (not drawn when stacked)
 
     def axis(self, which: Axis) -> ValueAxis | None:
         return next((a for a in self.axes if a.axis is which), None)

@@ -40,6 +40,20 @@ def rows(chart: Chart, lang: str) -> list[dict[str, object]]:
                     "role": series.role.value,
                 }
             )
+    for n, segment in enumerate(chart.projections):
+        for i, number in ((segment.start, segment.start_value), (segment.end, segment.end_value)):
+            out.append(
+                {
+                    "period": chart.categories[i].label.get(lang),
+                    "value": float(number),
+                    "kind": labels.get("actual", "actual") if i == segment.start else segment.label.get(lang),
+                    "kind_key": "projection",
+                    "series": segment.label.get(lang),
+                    "series_key": f"p{n}",
+                    "series_order": len(chart.series) + n,
+                    "role": Role.PROJECTION.value,
+                }
+            )
     return out
 
 
@@ -52,7 +66,9 @@ def _only(series: int) -> Spec:
 
 
 TARGETS = {"filter": _is("role", Role.TARGET.value)}
-NOT_TARGETS = {"filter": {"not": _is("role", Role.TARGET.value)}}
+PROJECTIONS = {"filter": _is("role", Role.PROJECTION.value)}
+NOT_PROJECTIONS = {"filter": {"not": _is("role", Role.PROJECTION.value)}}
+NOT_TARGETS = {"filter": {"and": [{"not": _is("role", Role.TARGET.value)}, NOT_PROJECTIONS["filter"]]}}
 
 
 def _format(decimals: int) -> str:
@@ -146,6 +162,28 @@ def _target_layer(chart: Chart, lang: str, decimals: int) -> Spec:
     }
 
 
+def _projection_layer(chart: Chart, lang: str) -> list[Spec]:
+    """Projections: a grey dashed segment from the latest actual to an open circle at the target year."""
+    if not chart.projections:
+        return []
+    decimals = chart.projections[0].decimals
+    y: Spec = {"field": "value", "type": "quantitative"}
+    return [
+        {
+            "transform": [PROJECTIONS],
+            "layer": [
+                {"mark": {"type": "line", "color": GREY, "strokeDash": [6, 4], "strokeWidth": 2}},
+                {
+                    "transform": [{"filter": {"not": _is("kind", KIND_LABELS[lang].get("actual", "actual"))}}],
+                    "mark": {"type": "point", "shape": "circle", "size": 80, "filled": False, "color": GREY},
+                    "encoding": {"tooltip": _tooltip(lang, decimals)},
+                },
+            ],
+            "encoding": {"x": _x(chart, lang), "y": y, "detail": {"field": "series_key", "type": "nominal"}},
+        }
+    ]
+
+
 def _has_targets(chart: Chart) -> bool:
     return any(s.role is Role.TARGET and s.points for s in chart.series)
 
@@ -191,6 +229,21 @@ def _bar_line(chart: Chart, lang: str) -> list[Spec]:
             encoding["stroke"]["title"] = None
             encoding["stroke"]["legend"] = {"symbolType": "stroke", "symbolStrokeWidth": 2}
         encoding["tooltip"] = _tooltip(lang, series.decimals)
+        projected = [p for p in chart.projections if p.code == series.code and p.axis is series.axis]
+        if series.mark is Mark.LINE and projected:  # the projection shares the line's axis and scale
+            shown = {"filter": {"or": [_is("series_key", _key(n)), _is("role", Role.PROJECTION.value)]}}
+            dashed = {"type": "line", "color": GREY, "strokeDash": [6, 4], "strokeWidth": 2, "point": {"color": GREY}}
+            layers.append(
+                {
+                    "transform": [shown],
+                    "encoding": {"x": encoding["x"], "y": encoding["y"]},
+                    "layer": [
+                        {"transform": [NOT_PROJECTIONS], "mark": mark, "encoding": {"tooltip": encoding["tooltip"]}},
+                        {"transform": [PROJECTIONS], "mark": dashed, "encoding": {"tooltip": encoding["tooltip"]}},
+                    ],
+                }
+            )
+            continue
         layers.append({"transform": [_only(n)], "mark": mark, "encoding": encoding})
     return layers
 
@@ -235,6 +288,7 @@ def _index_target(chart: Chart, lang: str) -> list[Spec]:
         for line in chart.references
     ]
     line: Spec = {
+        "transform": [NOT_PROJECTIONS],
         "mark": {"type": "line", "point": True, "strokeWidth": 2},
         "encoding": {
             "x": _x(chart, lang),
@@ -263,10 +317,16 @@ def describe(chart: Chart, lang: str) -> str:
     ]
     targets = sum(len(s.points) for s in chart.series if s.role is Role.TARGET)
     title = chart.title.get(lang)
+    projected = [
+        f"{p.label.get(lang)} {chart.categories[p.end].label.get(lang)} {float(p.end_value):,.1f}"
+        for p in chart.projections
+    ]
     if lang == "ja":
         tail = f"。目標 {targets} 点" if targets else ""
+        tail += "".join(f"。{text}" for text in projected)
         return f"{title}の推移: {'、'.join(shown[:DESCRIBED_VALUES])}{tail}"
     tail = f"; {targets} target points" if targets else ""
+    tail += "".join(f"; {text}" for text in projected)
     return f"{title} by year: {', '.join(shown[:DESCRIBED_VALUES])}{tail}"
 
 
@@ -300,9 +360,9 @@ def vega_lite(chart: Chart, lang: str = "ja") -> Spec:
         spec["resolve"] = {"scale": {"y": "independent"}}
         spec["layer"] = _bar_line(chart, lang)
     elif chart.kind is ChartKind.COMPARISON:
-        spec["layer"] = _comparison(chart, lang)
+        spec["layer"] = _comparison(chart, lang) + _projection_layer(chart, lang)
     elif chart.kind is ChartKind.INDEX_TARGET:
-        spec["layer"] = _index_target(chart, lang)
+        spec["layer"] = _index_target(chart, lang) + _projection_layer(chart, lang)
     else:
-        spec["layer"] = _trend(chart, lang)
+        spec["layer"] = _trend(chart, lang) + _projection_layer(chart, lang)
     return spec

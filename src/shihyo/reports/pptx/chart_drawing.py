@@ -90,6 +90,10 @@ def add_chart(slide: Any, plan: ChartPlan, box: tuple[float, float, float, float
         if secondary:
             _to_line_chart(plot_area, secondary, secondary=True)
     _style(chart, plan)
+    if any("projection" in s.kinds for s in plan.series):  # the projection's two points are joined
+        blanks = chart._chartSpace.chart.find(qn("c:dispBlanksAs"))
+        if blanks is not None:
+            blanks.set("val", "span")
     return frame
 
 

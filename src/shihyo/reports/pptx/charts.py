@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from shihyo.core.charts.model import Axis, Chart, Mark, Role, Series, Value
-from shihyo.core.charts.palette import KIND_COLOURS, KIND_LABELS, hex_colour
+from shihyo.core.charts.palette import GREY, KIND_COLOURS, KIND_LABELS, hex_colour
 from shihyo.core.indicators import ChartKind
 
 Number = float | None
@@ -113,6 +113,27 @@ def _trend(chart: Chart, lang: str, title: str, axis_title: str, fmt: str) -> Ch
 
 def plan_chart(chart: Chart, lang: str) -> ChartPlan | None:
     """What to draw for the chart in `lang`; None when there is nothing to draw."""
+    plan = _plan_chart(chart, lang)
+    if plan is None or plan.kind not in ("trend_line", "comparison", "index_target"):
+        return plan
+    return replace(plan, series=(*plan.series, *_projections(chart, lang, plan.axis_format)))
+
+
+def _projections(chart: Chart, lang: str, fmt: str) -> tuple[SeriesPlan, ...]:
+    """Each projection as a grey dashed line from the latest actual to the target year (blanks spanned)."""
+    out = []
+    for segment in chart.projections:
+        values: list[Number] = [None] * len(chart.categories)
+        kinds = [""] * len(chart.categories)
+        values[segment.start], kinds[segment.start] = float(segment.start_value), "actual"
+        values[segment.end], kinds[segment.end] = float(segment.end_value), "projection"
+        out.append(
+            SeriesPlan(segment.label.get(lang), tuple(values), tuple(kinds), "line", GREY, fmt, dashed=True)
+        )
+    return tuple(out)
+
+
+def _plan_chart(chart: Chart, lang: str) -> ChartPlan | None:
     if chart.is_empty:
         return None
     title = chart.title.get(lang)

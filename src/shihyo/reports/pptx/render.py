@@ -61,6 +61,7 @@ STATUS_STYLE = {  # text colour, fill
     "achieved": ("#197a4b", "#e3f3ea"),
     "on_track": ("#0031d8", "#e8eefe"),
     "behind": ("#c74700", "#fdebe1"),
+    "not_due": ("#1a1a1c", "#e6e6e6"),
     "no_target": ("#626264", "#f1f1f4"),
 }
 
@@ -168,7 +169,7 @@ def _split(grid: Grid, keep: Sequence[bool], room: float, continued: str = "") -
 
 def _overview_grid(report: Report, size: float = 10) -> Grid:
     t = report.label
-    grid = Grid([1.5, 4.35, 1.5, 2.3, 1.8, 1.0], header_rows=1)
+    grid = Grid([1.4, 3.9, 1.4, 2.05, 2.6, 1.1], header_rows=1)
     grid.rows.append(
         _header(
             [_words(report)["area"], t("indicator"), t("latest"), t("previous"), t("target"), t("status")],

@@ -46,6 +46,7 @@ from shihyo.reports.xlsx.cells import (
 from shihyo.reports.xlsx.charts import CHART_HEIGHT, PageTable, native_chart
 from shihyo.reports.xlsx.data import Figures, write_data_sheet
 from shihyo.reports.xlsx.notes import commentary_rows, write_commentary_sheet, write_measures_sheet
+from shihyo.reports.xlsx.targets import write_targets_sheet
 
 __all__ = ["BASE_FILL", "FONT", "PLAN_FILL", "TEXT", "number_format", "write_xlsx"]
 
@@ -210,6 +211,8 @@ def write_xlsx(report: Report, path: Path) -> Path:
         _area(book, ws, styles, report, area, pages, [figures.tables[i] for i in indices])
     data = book.add_worksheet(names["data"])
     write_data_sheet(data, styles, report, figures, TEXT[report.lang])
+    targets = book.add_worksheet(sheet_name("目標と予測" if report.lang == "ja" else "Targets", taken))
+    write_targets_sheet(targets, styles, report)
     if "commentary" in names:
         write_commentary_sheet(book.add_worksheet(names["commentary"]), styles, report)
     write_measures_sheet(book.add_worksheet(names["measures"]), styles, report)
