@@ -20,7 +20,16 @@ from shihyo.core import assignments
 from shihyo.core import expression as expr_lang
 from shihyo.core import indicators as ind
 from shihyo.core.indicators import ChangeMode, Formula, Indicator
-from shihyo.core.model import Observation, ObservationKind, OrgAggregation, OrgUnitKind, Programme, Revision, Series
+from shihyo.core.model import (
+    PUBLISHED_KINDS,
+    Observation,
+    ObservationKind,
+    OrgAggregation,
+    OrgUnitKind,
+    Programme,
+    Revision,
+    Series,
+)
 from shihyo.core.numbers import to_decimal
 from shihyo.core.periods import Grain, Period, parse_period
 from shihyo.core.revisions import latest_frame, naive_utc, recorded_by
@@ -93,7 +102,7 @@ class EvaluationResult:
     programme: Programme
     as_of: datetime | None
     values: pl.DataFrame  # columns COLUMNS; kind is actual | estimate | plan
-    reported: pl.DataFrame  # published figures: code, org_unit, period, source, value, text
+    reported: pl.DataFrame  # published figures: code, org_unit, period, source, value, text, kind
 
     def value(self, code: str, org_unit: str, period: Period | str) -> Decimal | None:
         """One value as an exact-enough Decimal (12 significant digits), or None."""
@@ -156,9 +165,9 @@ def revisions_frame(items: Iterable[Observation | Revision]) -> pl.DataFrame:
 def evaluate(request: EvaluationRequest) -> EvaluationResult:
     """Compute every series roll-up and every indicator of the programme."""
     programme = request.programme
-    is_reported = pl.col("kind") == ObservationKind.REPORTED.value
+    is_reported = pl.col("kind").is_in([k.value for k in PUBLISHED_KINDS])
     reported = latest_frame(request.revisions.filter(is_reported), request.as_of).select(
-        "code", "org_unit", "period", "source", "value", "text"
+        "code", "org_unit", "period", "source", "value", "text", "kind"
     )
     observed = request.revisions.select(
         pl.col("code", "org_unit", "period", "kind", "source").cast(pl.Categorical),
@@ -180,7 +189,7 @@ def evaluate(request: EvaluationRequest) -> EvaluationResult:
         else:
             # latest revision, then best kind, within one series: small transient frames
             current = latest_frame(part, None, keys=("org_unit", "period", "kind", "source"))
-            current = current.filter(pl.col("kind") != ObservationKind.REPORTED.value)
+            current = current.filter(~pl.col("kind").cast(pl.String).is_in([k.value for k in PUBLISHED_KINDS]))
             frame = (
                 _best_kind(current, keys=["org_unit", "period"])
                 .join(periods, on="period", how="left")

@@ -35,6 +35,7 @@ def programme_document(p: Programme) -> dict[str, Any]:
             "wareki_style": p.wareki_style.value,
             "base_period": _key(p.base_period),
             "report_period": _key(p.report_period),
+            "reconciliation": {"show": p.show_when_differs.value} if p.show_when_differs else None,
             "note": p.note,
             "phases": [{"code": ph.code, "name": ph.name, "start": ph.start.key, "end": ph.end.key} for ph in p.phases],
             "vision": p.vision,

@@ -18,7 +18,7 @@ from django.core.cache import cache
 
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate
 from shihyo.core.model import Programme
-from shihyo.core.reconcile import Reconciliation, reconcile
+from shihyo.core.reconcile import Reconciliation, plan_result, reconcile
 from shihyo.core.targets import TargetEvaluation, evaluate_targets
 from shihyo.web.catalogue.repository import (
     DataVersion,
@@ -70,7 +70,8 @@ def evaluate_programme(code: str | None = None, as_of: datetime | None = None) -
             _CACHE.move_to_end(key)
             return _CACHE[key]
     definitions = read_definitions(code, as_of)
-    result = evaluate(EvaluationRequest(definitions.programme, revision_frame(code), as_of))
+    request = EvaluationRequest(definitions.programme, revision_frame(code), as_of)
+    result = evaluate(request)
     state = ProgrammeState(
         code=code,
         as_of=as_of,
@@ -78,7 +79,7 @@ def evaluate_programme(code: str | None = None, as_of: datetime | None = None) -
         definitions_recorded_at=definitions.recorded_at,
         result=result,
         evaluations=evaluate_targets(result),
-        reconciliations=reconcile(result),
+        reconciliations=reconcile(result, plan_result(request, result)),
     )
     with _LOCK:
         _CACHE[key] = state

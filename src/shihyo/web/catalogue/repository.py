@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Max, Model, QuerySet
 
 from shihyo.core.engine import REVISION_SCHEMA
-from shihyo.core.model import Dataset, Observation, ObservationKind, Programme
+from shihyo.core.model import PUBLISHED_KINDS, Dataset, Observation, ObservationKind, Programme
 from shihyo.core.numbers import parse_japanese_number
 from shihyo.core.periods import parse_period
 from shihyo.core.problems import UserError
@@ -302,7 +302,7 @@ def input_revisions(
     """The revisions (reported figures aside) of some series of one org unit up to `as_of`, oldest first."""
     rows = models.ObservationRevision.objects.filter(
         programme__code=code, code__in=sorted(series), org_unit=org_unit
-    ).exclude(kind=ObservationKind.REPORTED.value)
+    ).exclude(kind__in=[k.value for k in PUBLISHED_KINDS])
     return list(in_recording_order(rows, as_of))
 
 
