@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import cache
 
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate
 from shihyo.core.model import Programme
+from shihyo.core.official import Resolutions, resolve
 from shihyo.core.reconcile import Reconciliation, plan_result, reconcile
 from shihyo.core.targets import TargetEvaluation, evaluate_targets
 from shihyo.web.catalogue.repository import (
     DataVersion,
     data_version,
+    decisions,
     read_definitions,
     resolve_programme,
     revision_frame,
@@ -42,6 +44,8 @@ class ProgrammeState:
     result: EvaluationResult
     evaluations: tuple[TargetEvaluation, ...]
     reconciliations: tuple[Reconciliation, ...]
+    # the cases of published figures that differ, the office's decisions on them as of `as_of`, the policy
+    resolutions: Resolutions = field(default_factory=Resolutions)
 
     @property
     def programme(self) -> Programme:
@@ -72,6 +76,7 @@ def evaluate_programme(code: str | None = None, as_of: datetime | None = None) -
     definitions = read_definitions(code, as_of)
     request = EvaluationRequest(definitions.programme, revision_frame(code), as_of)
     result = evaluate(request)
+    reconciliations = reconcile(result, plan_result(request, result))
     state = ProgrammeState(
         code=code,
         as_of=as_of,
@@ -79,7 +84,8 @@ def evaluate_programme(code: str | None = None, as_of: datetime | None = None) -
         definitions_recorded_at=definitions.recorded_at,
         result=result,
         evaluations=evaluate_targets(result),
-        reconciliations=reconcile(result, plan_result(request, result)),
+        reconciliations=reconciliations,
+        resolutions=resolve(reconciliations, decisions(code, as_of), definitions.programme.show_when_differs),
     )
     with _LOCK:
         _CACHE[key] = state

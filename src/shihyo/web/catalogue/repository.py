@@ -22,10 +22,12 @@ from django.db import transaction
 from django.db.models import Max, Model, QuerySet
 
 from shihyo.core.engine import REVISION_SCHEMA
-from shihyo.core.model import PUBLISHED_KINDS, Dataset, Observation, ObservationKind, Programme
+from shihyo.core.model import PUBLISHED_KINDS, Dataset, Observation, ObservationKind, Programme, ShowPolicy
 from shihyo.core.numbers import parse_japanese_number
+from shihyo.core.official import REASON_MAX, Decision
 from shihyo.core.periods import parse_period
 from shihyo.core.problems import UserError
+from shihyo.core.reconcile import Basis
 from shihyo.core.revisions import latest, naive_utc, present
 from shihyo.io.directory import OBSERVATIONS, parse_programme_files, programme_files
 from shihyo.web.catalogue import models
@@ -248,19 +250,22 @@ def revision_frame(code: str) -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class DataVersion:
-    """The newest definition and observation revision of a programme: changes whenever its data changes."""
+    """The newest definition, observation and resolution revision of a programme: changes whenever its
+    data changes (a decision on a published figure changes what is official)."""
 
     definitions: int
     observations: int
+    resolutions: int = 0
 
     def __str__(self) -> str:
-        return f"{self.definitions}.{self.observations}"
+        return f"{self.definitions}.{self.observations}" + (f".{self.resolutions}" if self.resolutions else "")
 
 
 def data_version(code: str) -> DataVersion:
     definitions = models.DefinitionRevision.objects.filter(programme__code=code).aggregate(m=Max("id"))["m"]
     observations = models.ObservationRevision.objects.filter(programme__code=code).aggregate(m=Max("id"))["m"]
-    return DataVersion(definitions or 0, observations or 0)
+    resolutions = models.ResolutionRevision.objects.filter(programme__code=code).aggregate(m=Max("id"))["m"]
+    return DataVersion(definitions or 0, observations or 0, resolutions or 0)
 
 
 def read_programme(code: str, as_of: datetime | None = None) -> StoredProgramme:
@@ -361,3 +366,52 @@ def publish(code: str, org_unit: str, values: Sequence[Publication], *, by: str,
 def programme_record(code: str) -> models.Programme:
     """The programme's row, for other apps' tables that refer to it (e.g. a collection round)."""
     return models.Programme.objects.get(code=code)
+
+
+def _decision(row: models.ResolutionRevision) -> Decision:
+    return Decision(
+        code=row.code,
+        org_unit=row.org_unit,
+        period=parse_period(row.period),
+        basis=Basis(row.basis),
+        keep=ShowPolicy(row.keep),
+        reason=row.reason,
+        decided_by=row.recorded_by,
+        decided_at=row.recorded_at,
+        published_text=row.published_text,
+        recomputed_text=row.recomputed_text,
+    )
+
+
+def decisions(code: str, as_of: datetime | None = None) -> tuple[Decision, ...]:
+    """Every decision on the programme's published figures recorded by `as_of`, oldest first (the history;
+    the latest per figure is in force)."""
+    rows = models.ResolutionRevision.objects.filter(programme__code=code)
+    return tuple(_decision(row) for row in in_recording_order(rows, as_of))
+
+
+def record_decision(code: str, decision: Decision) -> None:
+    """Store one decision as a new resolution revision (the earlier ones stay in the history)."""
+    reason = decision.reason.strip()
+    if not reason:
+        raise UserError(ja="理由を入力してください", en="give a reason")
+    if len(reason) > REASON_MAX:
+        raise UserError(
+            ja=f"理由は{REASON_MAX}文字以内にしてください（{len(reason)}文字）",
+            en=f"the reason must be at most {REASON_MAX} characters ({len(reason)})",
+        )
+    if not decision.decided_by.strip():
+        raise UserError(ja="決定した人を記録してください", en="say who decides")
+    models.ResolutionRevision.objects.create(
+        programme=models.Programme.objects.get(code=code),
+        code=decision.code,
+        org_unit=decision.org_unit,
+        period=decision.period.key,
+        basis=decision.basis.value,
+        keep=decision.keep.value,
+        reason=reason,
+        published_text=decision.published_text,
+        recomputed_text=decision.recomputed_text,
+        recorded_at=decision.decided_at,
+        recorded_by=decision.decided_by,
+    )
