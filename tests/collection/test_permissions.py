@@ -16,7 +16,7 @@ from django.test import Client
 
 from shihyo.core.collection import EntryInput
 from shihyo.core.periods import parse_period
-from shihyo.web.catalogue.models import ObservationRevision
+from shihyo.web.catalogue.models import ObservationRevision, ResolutionRevision
 from shihyo.web.collection import services
 from shihyo.web.collection.models import AccountEvent, EntryRevision, Round, Submission, SubmissionEvent
 from tests.collection.conftest import PASSWORD
@@ -102,6 +102,16 @@ ENDPOINTS = (
     ),
     Endpoint("stop an account", "post", "/accounts/", ADMIN_ONLY, {"action": "deactivate", "username": "viewer"}),
     Endpoint("own password", "get", "/account/password/", MEMBERS),
+    Endpoint("reconciliation", "get", "/reconciliation/", ADMIN_ONLY),
+    Endpoint(
+        "decide a published figure",
+        "post",
+        "/reconciliation/",
+        {**ADMIN_ONLY, "office": 302},
+        {"programme": "mini", "code": "overtime_avg", "org_unit": "city", "period": "FY2017", "basis": "actual"}
+        | {"keep": "published", "reason": "定義変更のため公表値を正とする"},
+        writes=True,
+    ),
 )
 
 
@@ -125,6 +135,7 @@ def _footprint() -> tuple[int, ...]:
         SubmissionEvent.objects.count(),
         ObservationRevision.objects.count(),
         Round.objects.count(),
+        ResolutionRevision.objects.count(),
     )
 
 

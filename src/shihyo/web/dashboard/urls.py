@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shihyo.web.dashboard import views
+from shihyo.web.dashboard import reconciliation, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("roadmap/", views.roadmap_page, name="roadmap"),
     path("organisation/", views.organisation_page, name="organisation"),
     path("summary/", views.summary_page, name="summary"),
+    path("reconciliation/", reconciliation.reconciliation_page, name="reconciliation"),
     path("report/download.<str:fmt>", views.report_download, name="report"),
     path("assets/vega-embed.js", views.vega_bundle, name="vega"),
 ]

@@ -66,6 +66,7 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
         "units": pages.unit_choices(state),
         # the office and reviewers also see figures entered but not yet approved (never cached for the public)
         "office": office,
+        "office_admin": permissions.can_open_rounds(request.user),  # the reconciliation page is theirs
         # what a cached page fragment depends on: the data version, the moment, the period, unit and language
         "fragment_key": f"{state.result.programme.code}:{state.version}:{request.GET.get('as_of', '')}:"
         f"{period.key if period else ''}:{unit}:{lang()}:{'office' if office else 'public'}",
