@@ -296,12 +296,17 @@ def compute(
     output: OutputOption = None,
     lang: LangOption = Lang.JA,
 ) -> None:
-    """The computed indicator table, long format: one row per indicator, org unit and period."""
+    """The computed indicator table, long format: one row per indicator, org unit and period. Where a
+    published figure differs from its recomputation, value and display are the official figure and the
+    columns official, published, recomputed and note say which it is and why."""
+    from shihyo.core.official_rows import OFFICIAL_COLUMNS, with_official
     from shihyo.core.tables import indicator_rows
 
     with _user_errors(lang.value):
-        result = _evaluate(programme, as_of, period, org_unit).result
+        state = _evaluate(programme, as_of, period, org_unit)
+        result = state.result
         rows = indicator_rows(result, lang.value, include_series=include_series, codes=indicator)
+        rows = with_official(rows, state, lang.value)  # official figures, the other value beside them
     columns = [
         "indicator",
         "name",
@@ -313,6 +318,7 @@ def compute(
         "value",
         "unit",
         "display",
+        *OFFICIAL_COLUMNS,
     ]
     _emit(
         rows,

@@ -5,15 +5,16 @@ Framework-free: the dashboard and the reports render these cards; every number c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from shihyo.core.completeness import Completeness, completeness
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.indicators import Indicator
 from shihyo.core.model import OrgUnitKind, Programme
+from shihyo.core.official import OfficialFigure, Resolutions
 from shihyo.core.periods import Grain, Period, parse_period
-from shihyo.core.reconcile import Reconciliation, Verdict
+from shihyo.core.reconcile import Basis, Reconciliation, Verdict
 from shihyo.core.targets import Status, TargetEvaluation, latest_evaluation
 
 
@@ -46,6 +47,14 @@ class IndicatorCard:
     trend: tuple[Point, ...]  # yearly values in order, plans included
     differs: tuple[Reconciliation, ...]  # published figures of this indicator that disagree
     completeness: Completeness | None = None  # for a roll-up: which reporting units are in for `latest`
+    official: OfficialFigure | None = None  # `latest` is a published figure that differs: what is official
+
+    @property
+    def shown_value(self) -> Decimal | None:
+        """The latest value as shown: the official one where the published and recomputed values differ."""
+        if self.official is not None:
+            return self.official.official
+        return self.latest.value if self.latest else None
 
     @property
     def status(self) -> Status:
@@ -101,10 +110,28 @@ def card(
     period: Period | None,
     evaluations: tuple[TargetEvaluation, ...],
     reconciliations: tuple[Reconciliation, ...],
+    resolutions: Resolutions | None = None,
 ) -> IndicatorCard:
     trend = yearly_points(result, indicator.code, org_unit)
     if period is not None and period.grain is Grain.HALF:
-        return _half_card(result, indicator, org_unit, period, trend)
+        found = _half_card(result, indicator, org_unit, period, trend)
+    else:
+        found = _year_card(result, indicator, org_unit, period, evaluations, reconciliations, trend)
+    if resolutions is None or found.latest is None:
+        return found
+    basis = Basis.PLAN if found.latest.kind == "plan" else Basis.ACTUAL
+    return replace(found, official=resolutions.figure(indicator.code, org_unit, found.latest.period, basis))
+
+
+def _year_card(
+    result: EvaluationResult,
+    indicator: Indicator,
+    org_unit: str,
+    period: Period | None,
+    evaluations: tuple[TargetEvaluation, ...],
+    reconciliations: tuple[Reconciliation, ...],
+    trend: tuple[Point, ...],
+) -> IndicatorCard:
     limit = period.year().fiscal_year if period else None
     done = [p for p in trend if p.kind != "plan" and (limit is None or p.period.fiscal_year <= limit)]
     latest = done[-1] if done else None
@@ -173,6 +200,7 @@ def overview(
     reconciliations: tuple[Reconciliation, ...],
     period: Period | None = None,
     org_unit: str | None = None,
+    resolutions: Resolutions | None = None,
 ) -> tuple[AreaCards, ...]:
     """Key indicator cards grouped by pillar and area, in roadmap order."""
     programme = result.programme
@@ -182,7 +210,7 @@ def overview(
     for pillar in programme.pillars:
         for area in pillar.areas:
             cards = tuple(
-                card(result, indicators[code], unit, period, evaluations, reconciliations)
+                card(result, indicators[code], unit, period, evaluations, reconciliations, resolutions)
                 for code in area.indicators
                 if code in indicators
             )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from shihyo.core.charts import build_chart, chart_table, vega_lite
 from shihyo.core.indicators import Indicator, describe
+from shihyo.core.official_rows import mark_table
 from shihyo.core.overview import AreaCards, card, main_org_unit, overview
 from shihyo.core.periods import Grain, Period
 from shihyo.core.problems import UserError
@@ -80,7 +81,14 @@ def overview_page(request: HttpRequest) -> HttpResponse:
 
     @cache
     def groups() -> tuple[AreaCards, ...]:  # computed only when the cached page fragment is missing
-        return overview(state.result, state.evaluations, state.reconciliations, context["period"], context["unit"])
+        return overview(
+            state.result,
+            state.evaluations,
+            state.reconciliations,
+            context["period"],
+            context["unit"],
+            state.resolutions,
+        )
 
     context.update(groups=groups, counts=lambda: pages.status_counts(groups()), title=_("Overview"))
     return render(request, "dashboard/overview.html", context)
@@ -97,13 +105,20 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     period = context["period"]
     chart = cache(lambda: build_chart(state.result, indicator, unit))
     unit_rows = cache(lambda: _unit_rows(state, indicator, unit, period, context["office"]))  # table and chart
+    # the year-by-year table shows official figures, the other value beside each disputed one
+    marked_table = cache(lambda: mark_table(chart_table(chart(), lang()), state, lang()))
     # each part is computed once, and only when the cached page fragment is missing
     context.update(
         title=indicator.name_en or indicator.name if lang() == "en" else indicator.name,
         indicator=indicator,
-        card=cache(lambda: card(state.result, indicator, unit, period, state.evaluations, state.reconciliations)),
+        card=cache(
+            lambda: card(
+                state.result, indicator, unit, period, state.evaluations, state.reconciliations, state.resolutions
+            )
+        ),
         spec=cache(lambda: vega_lite(chart(), lang())),
-        table=cache(lambda: chart_table(chart(), lang())),
+        table=cache(lambda: marked_table()[0]),
+        table_notes=cache(lambda: marked_table()[1]),
         formula=cache(lambda: describe(indicator.formula, pages.names(programme, lang()), lang())),
         inputs=cache(lambda: pages.input_history(state, indicator, unit)),
         unit_rows=unit_rows,
