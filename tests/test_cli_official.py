@@ -79,3 +79,12 @@ def test_resolve_refuses_what_is_not_a_differing_figure_and_saves_nothing(kobe_l
     assert long.returncode == 1 and "500文字以内" in long.stderr
     assert "Traceback" not in agrees.stderr + unknown.stderr + empty.stderr + long.stderr
     assert "0 decided by the office" in run("reconcile").stderr
+
+
+def test_compute_shows_the_official_figure_and_the_other_beside_it(kobe_loaded: Path) -> None:
+    done = run("compute", "--format", "csv", "--indicator", "overtime_monthly_avg", "--period", "H29")
+    (row,) = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert (row["value"], row["official"], row["published"], row["recomputed"]) == ("16.2", "published", "16.2", "16.1")
+    assert row["display"] == "16.2時間※（公表値16.2 / 再計算16.1）" and "方針により公表値を表示" in row["note"]
+    table = run("compute", "--indicator", "overtime_monthly_avg", "--period", "H30").stdout
+    assert "※" not in table  # H30 agrees: nothing to mark

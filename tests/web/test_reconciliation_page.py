@@ -128,3 +128,46 @@ def test_the_indicator_page_and_its_downloads_show_the_official_figure_with_the_
     csv_text = Client().get("/indicators/overtime_monthly_avg/download.csv").content.decode("utf-8-sig")
     (h29,) = [line for line in csv_text.splitlines() if ",FY2017," in line and line.startswith("overtime_monthly_avg,")]
     assert ",recomputed,16.2,16.1," in h29 and ",16.0643" in h29
+
+
+def test_once_r4_actuals_are_approved_the_published_r4_plan_is_still_compared_with_the_plan(office: Client) -> None:
+    from shihyo.core.reconcile import Basis, Verdict
+    from shihyo.web.catalogue.evaluation import clear_cache, evaluate_programme
+    from shihyo.web.catalogue.repository import Publication, publish
+
+    approved = Publication("mnc_rate_published", "FY2022", "67.0", "67.0", "", "R4 approved")
+    publish("kobe", "kobe", [approved], by="reviewer", now=T0 + timedelta(days=365))
+    clear_cache()
+    state = evaluate_programme("kobe")
+    assert state.result.value("mnc_rate", "kobe", "FY2022") == 67  # the actual is in
+    case = state.resolutions.case(("mnc_rate", "kobe", "FY2022", Basis.PLAN))
+    assert case is not None and case.verdict is Verdict.AGREES  # 75.0 planned, 75.0 published: no 不一致
+    assert "75.0 vs 67" not in office.get(URL).content.decode()
+    assert "mnc_rate" not in office.get(URL).content.decode()  # not among the differing figures
+
+
+def test_minato_works_as_well(office: Client) -> None:
+    from shihyo import examples
+
+    save_dataset(read_programme_dir(examples.path("minato")), now=T0, recorded_by="office", reason="test load")
+    page = office.get(URL, {"programme": "minato"}).content.decode()
+    assert "overtime_per_capita" in page and "公表値" in page and 'name="reason"' in page
+    response = office.post(
+        URL + "?programme=minato",
+        {"programme": "minato", "code": "overtime_per_capita", "org_unit": "minato", "period": _minato_period(page)}
+        | {"basis": "actual", "keep": "published", "reason": "報告書は切り捨てで表示"},
+    )
+    assert response.status_code == 302
+    page = office.get(URL, {"programme": "minato"}).content.decode()
+    assert "報告書は切り捨てで表示" in page and ResolutionRevision.objects.get().programme.code == "minato"
+
+
+def _minato_period(page: str) -> str:
+    import re
+
+    found = re.search(
+        r'name="code" value="overtime_per_capita">\s*<input[^>]*>\s*<input type="hidden" name="period" value="([^"]+)"',
+        page,
+    )
+    assert found is not None
+    return found.group(1)
