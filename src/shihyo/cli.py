@@ -297,8 +297,8 @@ def compute(
     lang: LangOption = Lang.JA,
 ) -> None:
     """The computed indicator table, long format: one row per indicator, org unit and period. Where a
-    published figure differs from its recomputation, value and display are the official figure and the
-    columns official, published, recomputed and note say which it is and why."""
+    published figure differs from its recomputation, display shows the official figure with its mark and
+    the columns official, published, recomputed and note say which it is and why."""
     from shihyo.core.official_rows import OFFICIAL_COLUMNS, with_official
     from shihyo.core.tables import indicator_rows
 

@@ -107,8 +107,9 @@ OFFICIAL_COLUMNS = ["official", "published", "recomputed", "note"]
 
 def with_official(rows: list[dict[str, Any]], state: HasResolutions, lang: str = "ja") -> list[dict[str, Any]]:
     """Rows of `tables.indicator_rows` as published: where a published figure differs from its
-    recomputation, `value` and `display` are the official figure, and the columns `official` (which one
-    is: published | recomputed), `published`, `recomputed` and `note` keep the other value beside it."""
+    recomputation, `display` is the official figure with its mark, and the columns `official` (which one
+    is: published | recomputed), `published`, `recomputed` and `note` keep the other value beside it;
+    `value` stays the exact recomputation (a number to compute with)."""
     programme = state.result.programme
     decimals = {s.code: s.decimals for s in programme.series}
     decimals.update({i.code: i.decimals for i in programme.indicators})
@@ -123,7 +124,6 @@ def with_official(rows: list[dict[str, Any]], state: HasResolutions, lang: str =
         out.append(
             {
                 **row,
-                "value": f"{figure.official.normalize():f}",
                 "display": marked(shown, figure, lang),
                 "official": figure.official_is.value,
                 "published": figure.published_text,
