@@ -301,12 +301,17 @@ def compute(
     output: OutputOption = None,
     lang: LangOption = Lang.JA,
 ) -> None:
-    """The computed indicator table, long format: one row per indicator, org unit and period."""
+    """The computed indicator table, long format: one row per indicator, org unit and period. Where a
+    published figure differs from its recomputation, display shows the official figure with its mark and
+    the columns official, published, recomputed and note say which it is and why."""
+    from shihyo.core.official_rows import OFFICIAL_COLUMNS, with_official
     from shihyo.core.tables import indicator_rows
 
     with _user_errors(lang.value):
-        result = _evaluate(programme, as_of, period, org_unit).result
+        state = _evaluate(programme, as_of, period, org_unit)
+        result = state.result
         rows = indicator_rows(result, lang.value, include_series=include_series, codes=indicator)
+        rows = with_official(rows, state, lang.value)  # official figures, the other value beside them
     columns = [
         "indicator",
         "name",
@@ -318,6 +323,7 @@ def compute(
         "value",
         "unit",
         "display",
+        *OFFICIAL_COLUMNS,
     ]
     _emit(
         rows,
@@ -338,7 +344,9 @@ def reconcile(
     output: OutputOption = None,
     lang: LangOption = Lang.JA,
 ) -> None:
-    """Each published figure against shihyo's recomputation at the published precision."""
+    """Each published figure against shihyo's recomputation at the published precision, and for each that
+    differs which value is official (by the programme's policy, or by whom, when and why)."""
+    from shihyo.core.official_rows import resolution_columns
     from shihyo.core.reconcile import Verdict
     from shihyo.core.tables import reconciliation_rows
 
@@ -347,17 +355,23 @@ def reconcile(
         result, found = state.result, state.reconciliations
     counts = {v: sum(1 for r in found if r.verdict is v) for v in Verdict}
     shown = [r for r in found if show_all or r.verdict is not Verdict.AGREES]
-    rows = reconciliation_rows(shown, result, lang.value)
+    rows = [
+        {**row, **resolution_columns(state.resolutions, r, lang.value)}
+        for row, r in zip(reconciliation_rows(shown, result, lang.value), shown, strict=True)
+    ]
     columns = [
         "verdict",
         "code",
         "name",
         "org_unit",
         "period",
+        "basis",
         "source",
         "reported",
         "recomputed",
         "recomputed_full",
+        "official",
+        "decided",
         "formula",
         "working",
     ]
@@ -367,13 +381,84 @@ def reconcile(
         fmt,
         output,
         "reconciliation",
-        ["verdict", "code", "period", "source", "reported", "recomputed", "working"],
+        ["verdict", "code", "period", "basis", "source", "reported", "recomputed", "official", "decided", "working"],
     )
+    cases = state.resolutions.differing()
+    decided = sum(1 for c in cases if c.decision is not None)
+    policy = state.resolutions.policy.value
     err.print(
         f"{len(found)} published figures: {counts[Verdict.AGREES]} agree, {counts[Verdict.DIFFERS]} differ, "
-        f"{counts[Verdict.NOT_COMPUTABLE]} not computable from the data",
+        f"{counts[Verdict.NOT_COMPUTABLE]} not computable from the data; "
+        f"{len(cases)} differing figures: {decided} decided by the office, "
+        f"{len(cases) - decided} shown by the policy (show: {policy})",
         highlight=False,
+        soft_wrap=True,
     )
+
+
+class Keep(StrEnum):
+    PUBLISHED = "published"
+    RECOMPUTED = "recomputed"
+
+
+@app.command()
+def resolve(
+    code: Annotated[str, typer.Argument(help="The series or indicator code of the published figure.")],
+    period: Annotated[str, typer.Option("--period", help="Its period (R3, FY2021, 平成29年度 …).")],
+    keep: Annotated[
+        Keep, typer.Option("--keep", help="published: keep the published figure official; recomputed: correct it.")
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="Why (required, at most 500 characters).")],
+    programme: ProgrammeOption = None,
+    org_unit: Annotated[
+        str | None, typer.Option("--org-unit", help="Its org unit (default: the programme's main unit).")
+    ] = None,
+    plan: Annotated[bool, typer.Option("--plan", help="The figure is a published plan (reported_plan).")] = False,
+    by: Annotated[str, typer.Option("--by", help="Who decides (recorded with the decision).")] = "",
+    lang: LangOption = Lang.JA,
+) -> None:
+    """Decide a published figure that differs from its recomputation: keep it as official or correct it.
+    Each decision is a new revision; a later one replaces it without erasing it."""
+    from shihyo.core.model import ShowPolicy
+    from shihyo.core.overview import main_org_unit
+    from shihyo.core.reconcile import Basis
+
+    with _user_errors(lang.value):
+        wanted = inputs.parse_period_input(period, "--period")
+        if not reason.strip():
+            raise UserError(ja="--reason に理由を書いてください", en="give the reason with --reason")
+        _setup_django()
+        from shihyo.web.catalogue.evaluation import definitions_of
+        from shihyo.web.catalogue.official import decide
+
+        definitions = definitions_of(programme)
+        unit = org_unit or main_org_unit(definitions)
+        decision = decide(
+            definitions.code,
+            code,
+            unit,
+            wanted,
+            Basis.PLAN if plan else Basis.ACTUAL,
+            keep=ShowPolicy(keep.value),
+            reason=reason,
+            by=by or os.environ.get("USER", "") or "cli",
+            now=clock.now(),
+        )
+    label_ = decision.period.label(definitions.wareki_style, lang.value)
+    if lang is Lang.JA:
+        published, recomputed = decision.published_text, decision.recomputed_text
+        chosen = f"公表値{published}を正式な値" if keep is Keep.PUBLISHED else f"再計算値{recomputed}に訂正"
+        out.print(
+            f"{code}（{unit}、{label_}）: {chosen}としました（{decision.decided_by}、理由: {decision.reason}）",
+            highlight=False,
+        )
+    else:
+        chosen = (
+            f"the published {decision.published_text} is kept as official"
+            if keep is Keep.PUBLISHED
+            else f"corrected to the recomputed {decision.recomputed_text}"
+        )
+        out.print(f"{code} ({unit}, {label_}): {chosen} (by {decision.decided_by}: {decision.reason})", highlight=False)
 
 
 @app.command()

@@ -22,6 +22,7 @@ from shihyo.web.catalogue.models import (
     DefinitionRevision,
     ObservationRevision,
     ProgressRevision,
+    ResolutionRevision,
 )
 from shihyo.web.collection import services
 from shihyo.web.collection.models import AccountEvent, EntryRevision, Round, Submission, SubmissionEvent
@@ -144,6 +145,16 @@ ENDPOINTS = (
     Endpoint("API page", "get", "/api/v1/", EVERYONE),
     Endpoint("open data", "get", "/opendata/", EVERYONE),
     Endpoint("open data of a programme", "get", "/opendata/mini/", EVERYONE),
+    Endpoint("reconciliation", "get", "/reconciliation/", ADMIN_ONLY),
+    Endpoint(
+        "decide a published figure",
+        "post",
+        "/reconciliation/",
+        {**ADMIN_ONLY, "office": 302},
+        {"programme": "mini", "code": "overtime_avg", "org_unit": "city", "period": "FY2017", "basis": "actual"}
+        | {"keep": "published", "reason": "定義変更のため公表値を正とする"},
+        writes=True,
+    ),
 )
 
 
@@ -171,6 +182,7 @@ def _footprint() -> tuple[int, ...]:
         ProgressRevision.objects.count(),
         DefinitionRevision.objects.count(),
         ApiToken.objects.count(),
+        ResolutionRevision.objects.count(),
     )
 
 

@@ -21,7 +21,16 @@ from shihyo.core import assignments
 from shihyo.core import expression as expr_lang
 from shihyo.core import indicators as ind
 from shihyo.core.indicators import ChangeMode, Formula, Indicator
-from shihyo.core.model import Observation, ObservationKind, OrgAggregation, OrgUnitKind, Programme, Revision, Series
+from shihyo.core.model import (
+    PUBLISHED_KINDS,
+    Observation,
+    ObservationKind,
+    OrgAggregation,
+    OrgUnitKind,
+    Programme,
+    Revision,
+    Series,
+)
 from shihyo.core.numbers import to_decimal
 from shihyo.core.periods import Grain, Period, parse_period
 from shihyo.core.revisions import latest_frame, naive_utc, recorded_by
@@ -134,7 +143,7 @@ class EvaluationResult:
     programme: Programme
     as_of: datetime | None
     values: pl.DataFrame  # columns COLUMNS; kind is actual | estimate | plan
-    reported: pl.DataFrame  # published figures: code, org_unit, period, source, value, text
+    reported: pl.DataFrame  # published figures: code, org_unit, period, source, value, text, kind
 
     # per code, looked up once: its rows by (org unit, period) and its own frame (a value lookup is a dict
     # read, not a scan of every value). Filled on first use; the result itself never changes.
@@ -266,7 +275,7 @@ def series_frame(
     else:
         # latest revision, then best kind, within one series: small transient frames
         current = latest_frame(part, None, keys=("org_unit", "period", "kind", "source"))
-        current = current.filter(pl.col("kind") != ObservationKind.REPORTED.value)
+        current = current.filter(~pl.col("kind").cast(pl.String).is_in([k.value for k in PUBLISHED_KINDS]))
         frame = (
             _best_kind(current, keys=["org_unit", "period"])
             .join(periods, on="period", how="left")
@@ -277,10 +286,11 @@ def series_frame(
 
 
 def reported_frame(revisions: pl.DataFrame, as_of: datetime | None) -> pl.DataFrame:
-    """The published figures (kind "reported") current at `as_of`, kept apart for reconciliation."""
-    is_reported = pl.col("kind") == ObservationKind.REPORTED.value
+    """The published figures (kinds "reported" and "reported_plan") current at `as_of`, kept apart for
+    reconciliation; `kind` says whether a figure was published as an actual or as a plan."""
+    is_reported = pl.col("kind").is_in([k.value for k in PUBLISHED_KINDS])
     return latest_frame(revisions.filter(is_reported), as_of).select(
-        "code", "org_unit", "period", "source", "value", "text"
+        "code", "org_unit", "period", "source", "value", "text", "kind"
     )
 
 

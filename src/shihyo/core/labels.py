@@ -35,6 +35,7 @@ LABELS: dict[StrEnum, Pair] = {
     ObservationKind.PLAN: ("計画", "plan"),
     ObservationKind.ESTIMATE: ("推計値", "estimate"),
     ObservationKind.REPORTED: ("公表値", "reported"),
+    ObservationKind.REPORTED_PLAN: ("公表値（計画）", "reported plan"),
     OrgUnitKind.CITY: ("市", "city"),
     OrgUnitKind.BUREAU: ("局室", "bureau"),
     OrgUnitKind.WARD: ("区", "ward"),

@@ -41,7 +41,18 @@ class ObservationKind(StrEnum):
     ACTUAL = "actual"
     PLAN = "plan"
     ESTIMATE = "estimate"
-    REPORTED = "reported"  # a figure as published, kept for reconciliation
+    REPORTED = "reported"  # a figure as published, kept for reconciliation (a published actual)
+    REPORTED_PLAN = "reported_plan"  # a published plan: reconciled with plan values only
+
+
+PUBLISHED_KINDS = (ObservationKind.REPORTED, ObservationKind.REPORTED_PLAN)
+
+
+class ShowPolicy(StrEnum):
+    """Which value a published figure that disagrees with its recomputation shows until the office decides."""
+
+    PUBLISHED = "published"
+    RECOMPUTED = "recomputed"
 
 
 class OrgUnitKind(StrEnum):
@@ -251,6 +262,8 @@ class Programme:
     wareki_style: WarekiStyle = WarekiStyle.SLASH
     base_period: Period | None = None
     report_period: Period | None = None
+    # reconciliation.show in programme.yaml; None = not written, the default (published)
+    show_when_differs: ShowPolicy | None = None
     phases: tuple[Phase, ...] = ()
     vision: str = ""
     vision_subtitle: str = ""

@@ -5,7 +5,7 @@ Framework-free: the dashboard and the reports render these cards; every number c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from shihyo.core import indicators as ind
@@ -14,9 +14,10 @@ from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import POINTS
 from shihyo.core.indicators import Indicator
 from shihyo.core.model import OrgUnitKind, Programme
+from shihyo.core.official import OfficialFigure, Resolutions
 from shihyo.core.periods import Grain, Period, half, parse_period
 from shihyo.core.projection import Projection, project_target
-from shihyo.core.reconcile import Reconciliation, Verdict
+from shihyo.core.reconcile import Basis, Reconciliation, Verdict
 from shihyo.core.targets import Status, TargetEvaluation, latest_evaluation
 
 
@@ -55,6 +56,14 @@ class IndicatorCard:
     def projection(self) -> Projection | None:
         """The projection to the final target if its year lies ahead, else to the next set point ahead."""
         return next((p for p in self.projections if p.final), self.projections[0] if self.projections else None)
+    official: OfficialFigure | None = None  # `latest` is a published figure that differs: what is official
+
+    @property
+    def shown_value(self) -> Decimal | None:
+        """The latest value as shown: the official one where the published and recomputed values differ."""
+        if self.official is not None:
+            return self.official.official
+        return self.latest.value if self.latest else None
 
     @property
     def status(self) -> Status:
@@ -110,13 +119,34 @@ def card(
     period: Period | None,
     evaluations: tuple[TargetEvaluation, ...],
     reconciliations: tuple[Reconciliation, ...],
+    resolutions: Resolutions | None = None,
 ) -> IndicatorCard:
     trend = yearly_points(result, indicator.code, org_unit)
     if period is not None and period.grain is Grain.HALF:
-        return _half_card(result, indicator, org_unit, period, trend)
-    yearly = period is not None and period.grain is Grain.YEAR
-    if yearly and period and (only := only_first_half(result, indicator.code, org_unit, period)) is not None:
-        return _half_card(result, indicator, org_unit, only, trend)  # a year with only 上期 in is shown as 上期
+        found = _half_card(result, indicator, org_unit, period, trend)
+    elif (
+        period is not None
+        and period.grain is Grain.YEAR
+        and (only := only_first_half(result, indicator.code, org_unit, period)) is not None
+    ):
+        found = _half_card(result, indicator, org_unit, only, trend)  # a year with only 上期 in is shown as 上期
+    else:
+        found = _year_card(result, indicator, org_unit, period, evaluations, reconciliations, trend)
+    if resolutions is None or found.latest is None:
+        return found
+    basis = Basis.PLAN if found.latest.kind == "plan" else Basis.ACTUAL
+    return replace(found, official=resolutions.figure(indicator.code, org_unit, found.latest.period, basis))
+
+
+def _year_card(
+    result: EvaluationResult,
+    indicator: Indicator,
+    org_unit: str,
+    period: Period | None,
+    evaluations: tuple[TargetEvaluation, ...],
+    reconciliations: tuple[Reconciliation, ...],
+    trend: tuple[Point, ...],
+) -> IndicatorCard:
     limit = period.year().fiscal_year if period else None
     done = [p for p in trend if p.kind != "plan" and (limit is None or p.period.fiscal_year <= limit)]
     latest = done[-1] if done else None
@@ -213,6 +243,7 @@ def overview(
     reconciliations: tuple[Reconciliation, ...],
     period: Period | None = None,
     org_unit: str | None = None,
+    resolutions: Resolutions | None = None,
 ) -> tuple[AreaCards, ...]:
     """Key indicator cards grouped by pillar and area, in roadmap order."""
     programme = result.programme
@@ -222,7 +253,7 @@ def overview(
     for pillar in programme.pillars:
         for area in pillar.areas:
             cards = tuple(
-                card(result, indicators[code], unit, period, evaluations, reconciliations)
+                card(result, indicators[code], unit, period, evaluations, reconciliations, resolutions)
                 for code in area.indicators
                 if code in indicators
             )

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+import polars as pl
+
 from shihyo.core import indicators as ind
-from shihyo.core.engine import EvaluationResult
+from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate
 from shihyo.core.indicators import ChangeMode, describe
+from shihyo.core.model import ObservationKind
 from shihyo.core.numbers import SCALES, format_japanese_number, parse_japanese_number, round_half_up
 from shihyo.core.periods import Period, parse_period
 
@@ -17,6 +20,13 @@ class Verdict(StrEnum):
     AGREES = "agrees"
     DIFFERS = "differs"
     NOT_COMPUTABLE = "not_computable"  # an input is not in the data
+
+
+class Basis(StrEnum):
+    """What a published figure is: an actual (kind `reported`) or a plan (kind `reported_plan`)."""
+
+    ACTUAL = "actual"
+    PLAN = "plan"
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,12 @@ class Reconciliation:
     verdict: Verdict
     formula: str  # in words
     working: str  # the formula with this figure's numbers: "1,971,477 ÷ 10,227 ÷ 12 = 16.06"
+    basis: Basis = Basis.ACTUAL  # compared with actuals (and estimates) only, or with plans only
+
+    @property
+    def key(self) -> tuple[str, str, str, Basis]:
+        """The figure this published value is of: code, org unit, period key and basis."""
+        return (self.code, self.org_unit, self.period.key, self.basis)
 
 
 def round_to_precision(value: Decimal, precision: Decimal) -> Decimal:
@@ -128,18 +144,69 @@ def working(result: EvaluationResult, code: str, org_unit: str, period: Period) 
     return f"{text} = {show(computed)}"
 
 
-def reconcile(result: EvaluationResult) -> tuple[Reconciliation, ...]:
-    """Compare every reported figure with its recomputation; sorted by code, org unit, period, source."""
+PLAN_KIND = ObservationKind.PLAN.value
+
+
+def _like(
+    result: EvaluationResult, plans: EvaluationResult | None, basis: Basis, code: str, org_unit: str, period: Period
+) -> EvaluationResult | None:
+    """The result whose value of this figure is of the published figure's own kind, if any.
+
+    A published actual is compared with an actual (or an estimate), never with a plan; a published plan
+    only with a plan, which after the actuals came in is found in the plan view (`plan_result`)."""
+    kind = result.kind(code, org_unit, period)
+    if basis is Basis.ACTUAL:
+        return result if kind is not None and kind != PLAN_KIND else None
+    if kind == PLAN_KIND:
+        return result
+    if plans is not None and plans.kind(code, org_unit, period) == PLAN_KIND:
+        return plans
+    return None
+
+
+def plan_view(revisions: pl.DataFrame) -> pl.DataFrame:
+    """The revisions as planned: actual and estimate rows of every code, unit and period that has a plan
+    are left out, so that the engine computes what the plans gave (other inputs keep their actuals)."""
+    planned = revisions.filter(pl.col("kind") == PLAN_KIND).select("code", "org_unit", "period").unique()
+    superseding = pl.col("kind").is_in([ObservationKind.ACTUAL.value, ObservationKind.ESTIMATE.value])
+    dropped = revisions.filter(superseding).join(planned, on=["code", "org_unit", "period"], how="semi")
+    if dropped.height == 0:
+        return revisions
+    return revisions.filter(~superseding).vstack(
+        revisions.filter(superseding).join(planned, on=["code", "org_unit", "period"], how="anti")
+    )
+
+
+def plan_result(request: EvaluationRequest, result: EvaluationResult) -> EvaluationResult | None:
+    """The programme evaluated as planned, only when some published plan's figure is no longer a plan."""
+    published_plans = result.reported.filter(pl.col("kind") == ObservationKind.REPORTED_PLAN.value)
+    superseded = any(
+        (kind := result.kind(code, org_unit, period)) is not None and kind != PLAN_KIND
+        for code, org_unit, period in published_plans.select("code", "org_unit", "period").unique().iter_rows()
+    )
+    if not superseded:
+        return None
+    revisions = plan_view(request.revisions)
+    if revisions is request.revisions:
+        return None
+    return evaluate(EvaluationRequest(request.programme, revisions, request.as_of))
+
+
+def reconcile(result: EvaluationResult, plans: EvaluationResult | None = None) -> tuple[Reconciliation, ...]:
+    """Compare every reported figure with its recomputation of the same kind (`plans`: the plan view);
+    sorted by code, org unit, period, source."""
     names = _names(result)
     indicators = result.programme.indicator_by_code()
     rows: list[Reconciliation] = []
     reported = result.reported.sort("code", "org_unit", "period", "source")
-    for code, org_unit, period_key, source, text in reported.select(
-        "code", "org_unit", "period", "source", "text"
+    for code, org_unit, period_key, source, text, kind in reported.select(
+        "code", "org_unit", "period", "source", "text", "kind"
     ).iter_rows():
         parsed = parse_japanese_number(text)
         period = parse_period(period_key)
-        computed = result.value(code, org_unit, period)
+        basis = Basis.PLAN if kind == ObservationKind.REPORTED_PLAN.value else Basis.ACTUAL
+        like = _like(result, plans, basis, code, org_unit, period)
+        computed = None if like is None else like.value(code, org_unit, period)
         rounded = None if computed is None else round_to_precision(computed, parsed.precision)
         if rounded is None:
             verdict = Verdict.NOT_COMPUTABLE
@@ -162,7 +229,8 @@ def reconcile(result: EvaluationResult) -> tuple[Reconciliation, ...]:
                 computed_rounded=rounded,
                 verdict=verdict,
                 formula=describe(indicator.formula, names) if indicator else names.get(code, code),
-                working=working(result, code, org_unit, period) if computed is not None else "",
+                working=working(like, code, org_unit, period) if like is not None and computed is not None else "",
+                basis=basis,
             )
         )
     return tuple(rows)

@@ -20,6 +20,8 @@ from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import format_value
 from shihyo.core.highlights import Highlight, effect_highlights, highlights_for, largest_change
 from shihyo.core.model import Pillar, Programme, Team
+from shihyo.core.official import Resolutions, resolve
+from shihyo.core.official_rows import indicator_notes, marked
 from shihyo.core.overview import AreaCards, IndicatorCard, main_org_unit, overview
 from shihyo.core.periods import Grain, Period, WarekiStyle
 from shihyo.core.reconcile import Reconciliation
@@ -213,7 +215,8 @@ def _change(card: IndicatorCard, lang: str, base: bool) -> str:
 def _value(card: IndicatorCard, programme: Programme, lang: str) -> str:
     """The latest value; a roll-up that misses some reporting units says so: 1,234件（暫定・7区中2区）."""
     ind = card.indicator
-    text = "―" if card.latest is None else format_value(card.latest.value, ind.unit, ind.decimals, lang)
+    shown = card.shown_value  # the official figure where the published and recomputed values differ
+    text = "―" if shown is None else marked(format_value(shown, ind.unit, ind.decimals, lang), card.official, lang)
     if card.provisional and card.completeness is not None:
         counted = describe_completeness(programme, card.completeness, lang)
         text += f"（暫定・{counted}）" if lang == "ja" else f" (provisional: {counted})"
@@ -247,6 +250,14 @@ def _facts(card: IndicatorCard, result: EvaluationResult, lang: str, period: Per
     return tuple(facts)
 
 
+@dataclass(frozen=True)
+class _Disputed:
+    """The evaluation and its resolutions, as `official_rows` reads them."""
+
+    result: EvaluationResult
+    resolutions: Resolutions
+
+
 def build_report(
     result: EvaluationResult,
     evaluations: tuple[TargetEvaluation, ...],
@@ -257,13 +268,17 @@ def build_report(
     as_of_label: str = "",
     data_version: str = "",
     notes: Notes | None = None,
+    resolutions: Resolutions | None = None,
 ) -> Report:
     """Everything the report says about the programme for `period`, as of the result's moment."""
     programme = result.programme
     style = programme.wareki_style
     unit = main_org_unit(programme)
     notes = notes or Notes()
-    groups: tuple[AreaCards, ...] = overview(result, evaluations, reconciliations, period, unit)
+    # without the office's decisions (a report of bare files) the programme's policy decides every case
+    resolved = resolutions or resolve(reconciliations, (), programme.show_when_differs)
+    groups: tuple[AreaCards, ...] = overview(result, evaluations, reconciliations, period, unit, resolved)
+    disputed = _Disputed(result, resolved)
     cards = [c for g in groups for c in g.cards]
     rows, pages = [], []
     for group in groups:
@@ -288,7 +303,8 @@ def build_report(
                     facts=_facts(c, result, lang, period),
                     highlights=tuple(highlights_for(c, result)),
                     chart=build_chart(result, c.indicator, unit),
-                    footnotes=c.indicator.footnotes,
+                    # every figure of the indicator whose published and recomputed values differ, and why
+                    footnotes=c.indicator.footnotes + indicator_notes(disputed, c.indicator.code, unit, style, lang),
                     commentary=notes.commentary_of(c.indicator.code, period),
                 )
             )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from shihyo.core import assignments
 from shihyo.core.engine import DefinitionCycleError, dependency_order
 from shihyo.core.indicators import IndicatorKind
-from shihyo.core.model import Observation, ObservationKind, OrgUnitKind, Programme
+from shihyo.core.model import PUBLISHED_KINDS, Observation, ObservationKind, OrgUnitKind, Programme
 from shihyo.core.numbers import parse_japanese_number
 from shihyo.core.problems import Problem
 
@@ -260,9 +260,9 @@ def check_observations(programme: Programme, rows: list[tuple[Observation, int]]
             problems.append(Problem(file, line, column, ja=ja, en=en, hint_ja=hint_ja, hint_en=hint_en))
 
         unit = parse_japanese_number(o.text).unit
-        if o.kind is ObservationKind.REPORTED and o.code not in series and o.code not in indicators:
+        if o.kind in PUBLISHED_KINDS and o.code not in series and o.code not in indicators:
             bad("code", f"「{o.code}」という系列・指標はありません", f"there is no series or indicator '{o.code}'")
-        elif o.kind is not ObservationKind.REPORTED and o.code not in series:
+        elif o.kind not in PUBLISHED_KINDS and o.code not in series:
             hint = "公表値（reported）でなければ系列コードを指定してください" if o.code in indicators else ""
             hint_en = "only reported rows may name an indicator" if o.code in indicators else ""
             bad("code", f"「{o.code}」という系列はありません", f"there is no series '{o.code}'", hint, hint_en)

@@ -19,6 +19,7 @@ from shihyo.core.model import (
     Phase,
     Pillar,
     Series,
+    ShowPolicy,
     Target,
     TargetKind,
     TargetPath,
@@ -78,6 +79,7 @@ def parse_programme_header(f: Fields) -> dict[str, Any]:
             "wareki_style",
             "base_period",
             "report_period",
+            "reconciliation",
             "phases",
             "vision",
             "vision_subtitle",
@@ -106,6 +108,7 @@ def parse_programme_header(f: Fields) -> dict[str, Any]:
         "wareki_style": f.enum("wareki_style", WarekiStyle, WarekiStyle.SLASH),
         "base_period": f.period("base_period"),
         "report_period": f.period("report_period"),
+        "show_when_differs": _show_policy(f),
         "phases": tuple(phases),
         "vision": f.text("vision"),
         "vision_subtitle": f.text("vision_subtitle"),
@@ -150,6 +153,13 @@ def _licence(f: Fields) -> str:
         )
         return ""
     return value
+def _show_policy(f: Fields) -> ShowPolicy | None:
+    """`reconciliation: {show: published | recomputed}`: which value a disputed published figure shows."""
+    if not f.has("reconciliation"):
+        return None
+    r = f.child("reconciliation", f.data.get("reconciliation"))
+    r.check_keys(("show",))
+    return r.enum("show", ShowPolicy, ShowPolicy.PUBLISHED) if r.has("show") else None
 
 
 def parse_pillar(f: Fields) -> Pillar:

@@ -39,6 +39,7 @@ def programme_document(p: Programme) -> dict[str, Any]:
             "base_period": _key(p.base_period),
             "report_period": _key(p.report_period),
             **judgement_document(p.target_path, p.grades, p.projection),
+            "reconciliation": {"show": p.show_when_differs.value} if p.show_when_differs else None,
             "note": p.note,
             "phases": [{"code": ph.code, "name": ph.name, "start": ph.start.key, "end": ph.end.key} for ph in p.phases],
             "vision": p.vision,

@@ -39,6 +39,7 @@ def report_for(state: ProgrammeState, period: Period | None, lang: str, as_of_la
         as_of_label=as_of_label,
         data_version=state.definitions_recorded_at.astimezone(REPORT_TZ).strftime("%Y-%m-%d %H:%M"),
         notes=state.notes,
+        resolutions=state.resolutions,
     )
 
 

@@ -23,13 +23,15 @@ from shihyo.core.commentary import Notes
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate
 from shihyo.core.incremental import affected_codes, reevaluate
 from shihyo.core.model import Programme
-from shihyo.core.reconcile import Reconciliation, reconcile
+from shihyo.core.official import Resolutions, resolve
+from shihyo.core.reconcile import Reconciliation, plan_result, reconcile
 from shihyo.core.targets import TargetEvaluation, evaluate_targets
 from shihyo.web.catalogue.notes import read_notes
 from shihyo.web.catalogue.repository import (
     DataVersion,
     changed_since,
     data_version,
+    decisions,
     read_definitions,
     resolve_programme,
     revision_frame,
@@ -50,6 +52,8 @@ class ProgrammeState:
     evaluations: tuple[TargetEvaluation, ...]
     reconciliations: tuple[Reconciliation, ...]
     notes: Notes = field(default_factory=Notes)  # the office's commentary and measure progress as of then
+    # the cases of published figures that differ, the office's decisions on them as of `as_of`, the policy
+    resolutions: Resolutions = field(default_factory=Resolutions)
 
     @property
     def programme(self) -> Programme:
@@ -125,10 +129,11 @@ def _evaluate(code: str, as_of: datetime | None, version: DataVersion) -> Progra
     else:
         revisions = revision_frame(code, upto=version.observations)  # exactly the revisions of this version
         result = evaluate(EvaluationRequest(definitions.programme, revisions, as_of))
+    request = EvaluationRequest(definitions.programme, revisions, as_of)
     if live is not None and changed is not None:
-        reconciliations = _reconciled_again(live.state, result, changed)
+        reconciliations = _reconciled_again(live.state, result, changed, request)
     else:
-        reconciliations = reconcile(result)
+        reconciliations = reconcile(result, plan_result(request, result))
     state = ProgrammeState(
         code=code,
         as_of=as_of,
@@ -138,6 +143,7 @@ def _evaluate(code: str, as_of: datetime | None, version: DataVersion) -> Progra
         evaluations=evaluate_targets(result),
         reconciliations=reconciliations,
         notes=read_notes(code, as_of),
+        resolutions=resolve(reconciliations, decisions(code, as_of), definitions.programme.show_when_differs),
     )
     if as_of is None:
         with _LOCK:
@@ -148,13 +154,15 @@ def _evaluate(code: str, as_of: datetime | None, version: DataVersion) -> Progra
 
 
 def _reconciled_again(
-    previous: ProgrammeState, result: EvaluationResult, changed: frozenset[str]
+    previous: ProgrammeState, result: EvaluationResult, changed: frozenset[str], request: EvaluationRequest
 ) -> tuple[Reconciliation, ...]:
     """The reconciliation after an incremental evaluation: a published figure is compared again when its
     own revisions changed or when its code was evaluated again (its working reads only its operands, which
     are then evaluated again too); every other comparison is the previous one."""
     again = affected_codes(result.programme, changed) | changed
-    fresh = reconcile(result.with_reported(result.reported.filter(pl.col("code").is_in(sorted(again)))))
+    again_result = result.with_reported(result.reported.filter(pl.col("code").is_in(sorted(again))))
+    # the plan view is evaluated only when a published plan compared again is no longer a plan
+    fresh = reconcile(again_result, plan_result(request, again_result))
     kept = [r for r in previous.reconciliations if r.code not in again]
     return tuple(sorted([*kept, *fresh], key=lambda r: (r.code, r.org_unit, r.period.key, r.source)))
 

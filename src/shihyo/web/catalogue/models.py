@@ -132,6 +132,32 @@ class ProgressRevision(AppendOnlyModel):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["programme", "recorded_at"], name="progress_as_of"),
         ]
+
+
+class ResolutionRevision(AppendOnlyModel):
+    """One decision on a published figure that differs from its recomputation: keep it or correct it.
+
+    A later row for the same figure (code, org unit, period, basis) replaces it; none is ever removed."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="resolutions")
+    code = models.CharField(max_length=100)
+    org_unit = models.CharField(max_length=100)
+    period = models.CharField(max_length=20)
+    basis = models.CharField(max_length=16)  # actual | plan: what the published figure is
+    keep = models.CharField(max_length=16)  # published | recomputed
+    reason = models.TextField()
+    published_text = models.CharField(max_length=100, blank=True)  # both values when it was decided
+    recomputed_text = models.CharField(max_length=100, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ("recorded_at", "id")
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["programme", "recorded_at"], name="resolution_as_of"),
+        ]
+
+
 class DataStamp(models.Model):
     """One row per programme: its newest definition and observation revision ids and when they changed.
 
@@ -143,4 +169,5 @@ class DataStamp(models.Model):
     definitions = models.BigIntegerField(default=0)
     observations = models.BigIntegerField(default=0)
     notes = models.BigIntegerField(default=0)  # counts the writes of commentary and measure progress
+    resolutions = models.BigIntegerField(default=0)  # the newest decision on a published figure
     changed_at = models.DateTimeField()

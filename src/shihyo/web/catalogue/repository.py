@@ -22,16 +22,18 @@ from django.db import transaction
 from django.db.models import Max, Model, QuerySet
 
 from shihyo.core.engine import REVISION_SCHEMA
-from shihyo.core.model import Dataset, Observation, ObservationKind, Programme
+from shihyo.core.model import PUBLISHED_KINDS, Dataset, Observation, ObservationKind, Programme, ShowPolicy
 from shihyo.core.numbers import parse_japanese_number
+from shihyo.core.official import REASON_MAX, Decision
 from shihyo.core.periods import parse_period
 from shihyo.core.problems import UserError
+from shihyo.core.reconcile import Basis
 from shihyo.core.revisions import latest, naive_utc, present
 from shihyo.io.commentary import COMMENTARY
 from shihyo.io.directory import OBSERVATIONS, parse_programme_files, programme_files
 from shihyo.web.catalogue import models
 from shihyo.web.catalogue.versions import DataVersion as DataVersion  # re-exported: the data version
-from shihyo.web.catalogue.versions import advance_stamp, lock_stamp
+from shihyo.web.catalogue.versions import advance_resolutions, advance_stamp, lock_stamp
 from shihyo.web.catalogue.versions import changed_since as changed_since
 from shihyo.web.catalogue.versions import data_version as data_version
 
@@ -332,7 +334,7 @@ def input_revisions(
     """The revisions (reported figures aside) of some series of one org unit up to `as_of`, oldest first."""
     rows = models.ObservationRevision.objects.filter(
         programme__code=code, code__in=sorted(series), org_unit=org_unit
-    ).exclude(kind=ObservationKind.REPORTED.value)
+    ).exclude(kind__in=[k.value for k in PUBLISHED_KINDS])
     return list(in_recording_order(rows, as_of))
 
 
@@ -405,3 +407,56 @@ def latest_revision_at(code: str, as_of: datetime) -> datetime | None:
     ]
     found = [m for m in moments if m is not None]
     return max(found) if found else None
+
+
+def _decision(row: models.ResolutionRevision) -> Decision:
+    return Decision(
+        code=row.code,
+        org_unit=row.org_unit,
+        period=parse_period(row.period),
+        basis=Basis(row.basis),
+        keep=ShowPolicy(row.keep),
+        reason=row.reason,
+        decided_by=row.recorded_by,
+        decided_at=row.recorded_at,
+        published_text=row.published_text,
+        recomputed_text=row.recomputed_text,
+    )
+
+
+def decisions(code: str, as_of: datetime | None = None) -> tuple[Decision, ...]:
+    """Every decision on the programme's published figures recorded by `as_of`, oldest first (the history;
+    the latest per figure is in force)."""
+    rows = models.ResolutionRevision.objects.filter(programme__code=code)
+    return tuple(_decision(row) for row in in_recording_order(rows, as_of))
+
+
+def record_decision(code: str, decision: Decision) -> None:
+    """Store one decision as a new resolution revision (the earlier ones stay in the history)."""
+    reason = decision.reason.strip()
+    if not reason:
+        raise UserError(ja="理由を入力してください", en="give a reason")
+    if len(reason) > REASON_MAX:
+        raise UserError(
+            ja=f"理由は{REASON_MAX}文字以内にしてください（{len(reason)}文字）",
+            en=f"the reason must be at most {REASON_MAX} characters ({len(reason)})",
+        )
+    if not decision.decided_by.strip():
+        raise UserError(ja="決定した人を記録してください", en="say who decides")
+    programme = models.Programme.objects.get(code=code)
+    with transaction.atomic():
+        stamp = lock_stamp(programme, decision.decided_at)
+        row = models.ResolutionRevision.objects.create(
+            programme=programme,
+            code=decision.code,
+            org_unit=decision.org_unit,
+            period=decision.period.key,
+            basis=decision.basis.value,
+            keep=decision.keep.value,
+            reason=reason,
+            published_text=decision.published_text,
+            recomputed_text=decision.recomputed_text,
+            recorded_at=decision.decided_at,
+            recorded_by=decision.decided_by,
+        )
+        advance_resolutions(stamp, row.pk, decision.decided_at)

@@ -19,31 +19,34 @@ class DataVersion:
     definitions: int
     observations: int
     notes: int = 0  # the writes of commentary and measure progress (they change pages, not figures)
+    resolutions: int = 0  # the newest decision on a published figure (it changes what is official)
 
     def __str__(self) -> str:
-        base = f"{self.definitions}.{self.observations}"
-        return f"{base}.{self.notes}" if self.notes else base
+        text = f"{self.definitions}.{self.observations}"
+        if self.notes or self.resolutions:
+            text += f".{self.notes}"
+        return text + (f".{self.resolutions}" if self.resolutions else "")
 
 
 def data_version(code: str) -> DataVersion:
     """The programme's data version: one row, written with every revision (`DataStamp`)."""
     found = (
         models.DataStamp.objects.filter(programme__code=code)
-        .values_list("definitions", "observations", "notes")
+        .values_list("definitions", "observations", "notes", "resolutions")
         .first()
     )
     if found is None:  # a programme row without revisions yet
         return DataVersion(0, 0)
-    return DataVersion(int(found[0]), int(found[1]), int(found[2]))
+    return DataVersion(int(found[0]), int(found[1]), int(found[2]), int(found[3]))
 
 
 def data_versions() -> tuple[tuple[str, DataVersion, datetime], ...]:
     """Every programme's code, data version and when its data last changed, in one query (page caching:
     a page names the other programmes too, so it depends on all of them)."""
     rows = models.DataStamp.objects.order_by("programme_id").values_list(
-        "programme__code", "definitions", "observations", "notes", "changed_at"
+        "programme__code", "definitions", "observations", "notes", "resolutions", "changed_at"
     )
-    return tuple((code, DataVersion(int(d), int(o), int(n)), at) for code, d, o, n, at in rows)
+    return tuple((code, DataVersion(int(d), int(o), int(n), int(r)), at) for code, d, o, n, r, at in rows)
 
 
 def lock_stamp(programme: models.Programme, now: datetime) -> models.DataStamp:
@@ -79,6 +82,13 @@ def advance_notes(stamp: models.DataStamp, now: datetime) -> None:
     stamp.notes += 1
     stamp.changed_at = max(stamp.changed_at, now)
     stamp.save(update_fields=["notes", "changed_at"])
+
+
+def advance_resolutions(stamp: models.DataStamp, newest: int, now: datetime) -> None:
+    """Record the newest decision on a published figure (same transaction as the decision)."""
+    stamp.resolutions = max(stamp.resolutions, newest)
+    stamp.changed_at = max(stamp.changed_at, now)
+    stamp.save(update_fields=["resolutions", "changed_at"])
 
 
 def changed_since(code: str, after: DataVersion, upto: DataVersion) -> frozenset[str] | None:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 
 from shihyo.core.charts import chart_spec
 from shihyo.core.indicators import Indicator
+from shihyo.core.official_rows import OFFICIAL_COLUMNS, with_official
 from shihyo.core.overview import main_org_unit
 from shihyo.core.periods import Period
 from shihyo.core.tables import indicator_rows
@@ -22,7 +23,19 @@ from shihyo.reports.build import REPORT_TZ, report_for, write_reports
 from shihyo.web.catalogue.evaluation import ProgrammeState
 from shihyo.web.dashboard import report_files
 
-COLUMNS = ["indicator", "name", "org_unit", "period", "period_label", "fiscal_year", "kind", "value", "unit", "display"]
+COLUMNS = [
+    "indicator",
+    "name",
+    "org_unit",
+    "period",
+    "period_label",
+    "fiscal_year",
+    "kind",
+    "value",
+    "unit",
+    "display",
+    *OFFICIAL_COLUMNS,
+]
 
 
 @cache
@@ -31,7 +44,7 @@ def vega_bundle() -> str:
 
 
 def _rows(state: ProgrammeState, indicator: Indicator, lang: str) -> list[dict[str, Any]]:
-    return indicator_rows(state.result, lang, codes=[indicator.code])
+    return with_official(indicator_rows(state.result, lang, codes=[indicator.code]), state, lang)
 
 
 def _attachment(body: bytes | str, content_type: str, filename: str) -> HttpResponse:
@@ -80,7 +93,7 @@ def _xlsx(state: ProgrammeState, indicator: Indicator, lang: str) -> bytes:
         }
     )
     text = book.add_format({"border": 1})
-    headers = ["period_label", "kind", "value", "unit", "name"]
+    headers = ["period_label", "kind", "value", "unit", "name", *OFFICIAL_COLUMNS]
     for col, header in enumerate(headers):
         sheet.write_string(0, col, header, bold)
     for r, row in enumerate(_rows(state, indicator, lang), start=1):
@@ -89,10 +102,14 @@ def _xlsx(state: ProgrammeState, indicator: Indicator, lang: str) -> bytes:
         sheet.write_number(r, 2, float(row["value"]), number)
         sheet.write_string(r, 3, neutralise(str(row["unit"])), text)
         sheet.write_string(r, 4, neutralise(str(row["name"])), text)
+        for col, key in enumerate(OFFICIAL_COLUMNS, start=5):  # the other value beside an official figure
+            if row[key]:
+                sheet.write_string(r, col, neutralise(str(row[key])), text)
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 1, 12)
     sheet.set_column(2, 2, 16)
     sheet.set_column(4, 4, 40)
+    sheet.set_column(8, 8, 60)
     book.close()
     return buffer.getvalue()
 

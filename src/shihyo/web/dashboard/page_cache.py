@@ -59,14 +59,15 @@ def page_state() -> PageState:
     events = collection_models.SubmissionEvent._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT p.code, s.definitions, s.observations, s.changed_at, (SELECT MAX(id) FROM {rounds}), "
+            f"SELECT p.code, s.definitions, s.observations, s.notes, s.resolutions, s.changed_at, "
+            f"(SELECT MAX(id) FROM {rounds}), "
             f"(SELECT MAX(id) FROM {events}), (SELECT at FROM {events} ORDER BY id DESC LIMIT 1) "
             f"FROM {stamps} s JOIN {programmes} p ON p.id = s.programme_id ORDER BY s.programme_id"
         )
         rows = cursor.fetchall()
     # the moment too: after a restore from a backup, new writes may reuse ids, never the moment
-    parts = [[code, d, o, str(at)] for code, d, o, at, *_ in rows]
-    last_round, last_event, event_at = rows[0][4:] if rows else (None, None, None)
+    parts = [[code, d, o, n, r, str(at)] for code, d, o, n, r, at, *_ in rows]
+    last_round, last_event, event_at = rows[0][6:] if rows else (None, None, None)
     text = json.dumps([parts, last_round, last_event, getattr(settings, "SHIHYO_DEFAULT_PROGRAMME", "")])
     moments = [_moment(at) for *_, at, _r, _e, _a in rows] + ([_moment(event_at)] if event_at else [])
     return PageState(hashlib.sha256(text.encode()).hexdigest()[:24], max(moments) if moments else None)

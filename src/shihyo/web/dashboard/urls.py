@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shihyo.web.dashboard import editor, notes, views
+from shihyo.web.dashboard import editor, notes, reconciliation, views
 from shihyo.web.dashboard.page_cache import cached_page
 
 app_name = "dashboard"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("roadmap/", cached_page(views.roadmap_page), name="roadmap"),
     path("organisation/", cached_page(views.organisation_page), name="organisation"),
     path("summary/", cached_page(views.summary_page), name="summary"),
+    path("reconciliation/", reconciliation.reconciliation_page, name="reconciliation"),
     path("report/download.<str:fmt>", views.report_download, name="report"),
     path("notes/<slug:programme>/<str:period>/commentary/", notes.commentary_page, name="programme-commentary"),
     path("notes/<slug:programme>/<str:period>/commentary/<slug:subject>/", notes.commentary_page, name="commentary"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from shihyo.core.charts import build_chart, chart_table, vega_lite
 from shihyo.core.commentary import roadmap_subjects
 from shihyo.core.indicators import Indicator, describe
+from shihyo.core.official_rows import mark_table
 from shihyo.core.overview import AreaCards, card, main_org_unit, overview
 from shihyo.core.periods import Grain, Period
 from shihyo.core.problems import UserError
@@ -91,6 +92,7 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
         "units": pages.unit_choices(state),
         # the office and reviewers also see figures entered but not yet approved (never cached for the public)
         "office": office,
+        "office_admin": permissions.can_open_rounds(request.user),  # the reconciliation page is theirs
         # what a cached page fragment depends on: the data version, the moment, the period, unit and language
         "fragment_key": f"{state.result.programme.code}:{state.version}:{request.GET.get('as_of', '')}:"
         f"{period.key if period else ''}:{unit}:{lang()}:{_audience(request.user, office)}",
@@ -106,7 +108,14 @@ def overview_page(request: HttpRequest) -> HttpResponse:
 
     @cache
     def groups() -> tuple[AreaCards, ...]:  # computed only when the cached page fragment is missing
-        return overview(state.result, state.evaluations, state.reconciliations, context["period"], context["unit"])
+        return overview(
+            state.result,
+            state.evaluations,
+            state.reconciliations,
+            context["period"],
+            context["unit"],
+            state.resolutions,
+        )
 
     context.update(
         groups=groups,
@@ -129,13 +138,20 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     period = context["period"]
     chart = cache(lambda: build_chart(state.result, indicator, unit))
     unit_rows = cache(lambda: _unit_rows(state, indicator, unit, period, context["office"]))  # table and chart
+    # the year-by-year table shows official figures, the other value beside each disputed one
+    marked_table = cache(lambda: mark_table(chart_table(chart(), lang()), state, lang()))
     # each part is computed once, and only when the cached page fragment is missing
     context.update(
         title=indicator.name_en or indicator.name if lang() == "en" else indicator.name,
         indicator=indicator,
-        card=cache(lambda: card(state.result, indicator, unit, period, state.evaluations, state.reconciliations)),
+        card=cache(
+            lambda: card(
+                state.result, indicator, unit, period, state.evaluations, state.reconciliations, state.resolutions
+            )
+        ),
         spec=cache(lambda: vega_lite(chart(), lang())),
-        table=cache(lambda: chart_table(chart(), lang())),
+        table=cache(lambda: marked_table()[0]),
+        table_notes=cache(lambda: marked_table()[1]),
         formula=cache(
             lambda: describe(indicator.formula, pages.names(programme, lang()), lang(), programme.wareki_style)
         ),

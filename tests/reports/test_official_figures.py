@@ -1,0 +1,66 @@
+"""The report shows both values where a published figure differs from its recomputation, and says why."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from shihyo.core.clock import TOKYO
+from shihyo.core.engine import EvaluationResult
+from shihyo.core.model import ShowPolicy
+from shihyo.core.official import Decision, resolve
+from shihyo.core.periods import fiscal_year
+from shihyo.core.reconcile import Basis, reconcile
+from shihyo.core.report import Report, build_report
+from shihyo.core.targets import evaluate_targets
+from shihyo.reports.pdf.dump import pdf_text
+from shihyo.reports.pdf.render import write_pdf
+from tests.reports.test_pdf import needs_poppler
+
+CORRECTION = Decision(
+    "overtime_monthly_avg",
+    "kobe",
+    fiscal_year(2017),
+    Basis.ACTUAL,
+    ShowPolicy.RECOMPUTED,
+    "総時間÷人数÷12で訂正",
+    "office",
+    datetime(2026, 12, 2, 10, tzinfo=TOKYO),
+)
+
+
+def _overtime_page(report: Report) -> tuple[str, ...]:
+    (page,) = [p for p in report.indicator_pages if p.card.indicator.code == "overtime_monthly_avg"]
+    return page.footnotes
+
+
+def test_by_default_the_report_notes_the_published_h29_overtime_beside_the_recomputation(
+    reports: dict[str, Report],
+) -> None:
+    ja, en = _overtime_page(reports["ja"]), _overtime_page(reports["en"])
+    assert any(n.startswith("※H29：公表値16.2と再計算値16.1") and "方針により公表値を表示" in n for n in ja)
+    assert any(n.startswith("※FY2017: Published 16.2 and recomputed 16.1") for n in en)
+
+
+def _with_correction(result: EvaluationResult, lang: str) -> Report:
+    found = reconcile(result)
+    resolutions = resolve(found, (CORRECTION,), result.programme.show_when_differs)
+    return build_report(
+        result, evaluate_targets(result), found, fiscal_year(2021), lang=lang, as_of_label="x", resolutions=resolutions
+    )
+
+
+@needs_poppler
+def test_a_correction_reads_in_the_pdf_with_who_when_and_why(result: EvaluationResult, tmp_path: Path) -> None:
+    text = re.sub(r"\s+", "", pdf_text(write_pdf(_with_correction(result, "ja"), tmp_path / "kobe.pdf")))
+    assert "※H29：公表値16.2を再計算値16.1（1,971,477÷10,227÷12=16.0643）に訂正しました。" in text
+    assert "office、2026-12-02決定。理由:総時間÷人数÷12で訂正" in text
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_report_and_its_model_agree(result: EvaluationResult, lang: str) -> None:
+    notes = _overtime_page(_with_correction(result, lang))
+    assert len([n for n in notes if "16.2" in n]) == 1
