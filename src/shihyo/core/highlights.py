@@ -63,8 +63,7 @@ def target_highlights(card: IndicatorCard, result: EvaluationResult) -> list[Hig
     if e is None or card.latest is None:
         return []
     ind, style = card.indicator, result.programme.wareki_style
-    p, tp = period_labels.year_stem(e.period, style), period_labels.year_stem(e.compared_period, style)
-    pe, tpe = e.period.label(style, "en"), e.compared_period.label(style, "en")
+    p, pe = period_labels.year_stem(e.period, style), e.period.label(style, "en")
     figures = (Figure(ind.code, card.org_unit, e.period, e.value),)
     out = []
     if e.years_ahead > 0 and e.met_final:
