@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shihyo.core import clock
-from shihyo.core.collection import Action, Change, EntryInput, Role, State, change_of, is_percentage
+from shihyo.core.collection import Action, Change, Role, State, change_of, is_percentage
 from shihyo.core.model import Programme
 from shihyo.core.numbers import NumberParseError, parse_japanese_number
 from shihyo.core.problems import Problem, UserError, ValidationFailed
@@ -52,7 +52,12 @@ def login_page(request: HttpRequest) -> HttpResponse:
         target = reverse("collection:rounds")
     context: dict[str, Any] = {"title": _("Sign in"), "next": target, "username": ""}
     if request.method == "POST":
-        username = request.POST.get("username", "").strip()[:150]
+        try:  # before throttling and authentication see the name: nothing unbounded reaches the database
+            signed = forms.SignInForm(request.POST).parsed()
+        except ValidationFailed as exc:
+            context["problems"] = exc.problems
+            return render(request, "collection/login.html", context, status=400)
+        username, password = signed["username"], signed["password"]
         context["username"] = username
         address = _client_address(request)
         if _throttled(username, address):
@@ -60,7 +65,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
                 "Too many failed sign-ins. Wait 15 minutes and try again, or ask the programme office."
             )
             return render(request, "collection/login.html", context, status=429)
-        user = authenticate(request, username=username, password=request.POST.get("password", ""))
+        user = authenticate(request, username=username, password=password)
         if user is None or not user.is_active:
             models.LoginFailure.objects.create(username=username, address=address, at=clock.now())
             context["error"] = _("The user name or password is wrong.")
@@ -200,28 +205,6 @@ def unit_view(write: bool) -> Callable[[View], View]:
     return decorate
 
 
-def _form_inputs(request: HttpRequest, round_: models.Round) -> list[EntryInput]:
-    spec = services.spec_of(round_)
-    inputs = []
-    for series in spec.series:
-        for period in spec.periods:
-            field = f"v-{series}-{period.key}"
-            if field not in request.POST:
-                continue
-            inputs.append(
-                EntryInput(
-                    series,
-                    period,
-                    request.POST.get(field, ""),
-                    request.POST.get(f"c-{series}-{period.key}", ""),
-                    _("form"),
-                    None,
-                    field,
-                )
-            )
-    return inputs
-
-
 def _base_version(request: HttpRequest) -> int:
     """The version of the figures the user's page showed: every write needs it, so no update is lost."""
     version: int = forms.VersionForm(request.POST).parsed()["version"]
@@ -239,13 +222,14 @@ def submission_page(request: HttpRequest, round_: models.Round, org_unit: str) -
     if request.method == "POST":
         if not can_write:
             return forbidden(request, _("You may not see or change the figures of this org unit."))
-        draft = request.POST.get("action") == "draft"
         try:
+            form = forms.SubmissionForm(request.POST, services.spec_of(round_), _("form")).parsed()
+            draft = form["action"] == "draft"
             outcome = services.submit(
                 round_,
                 org_unit,
-                _form_inputs(request, round_),
-                base_version=_base_version(request),
+                form["entries"],
+                base_version=form["version"],
                 by=request.user.get_username(),
                 via="web",
                 draft=draft,
