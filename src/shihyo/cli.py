@@ -27,6 +27,7 @@ from shihyo.core import clock, inputs
 from shihyo.core.labels import label
 from shihyo.core.periods import Period
 from shihyo.core.problems import UserError
+from shihyo.io.cells import neutralise
 
 if TYPE_CHECKING:
     from shihyo.web.catalogue.evaluation import ProgrammeState
@@ -178,7 +179,7 @@ def _emit(
             buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n" if output else "\n"
         )
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: neutralise(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
         text = buffer.getvalue()
     else:
         table = Table(title=title, show_lines=False, header_style="bold")
