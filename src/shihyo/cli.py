@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import typer
 import typer.core
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -130,7 +131,7 @@ def _setup_django() -> None:
 
 
 def _fail(error: UserError, lang: str = "ja") -> None:
-    err.print(f"[bold red]error:[/] {error.render(lang)}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(error.render(lang))}", highlight=False)  # the text is not markup
     raise typer.Exit(1)
 
 
@@ -499,9 +500,7 @@ def report(
             def tick(name: str) -> None:
                 progress.update(step, description=f"writing {name}")
 
-            written = write_reports(
-                model, formats, out_dir, f"{state.code}-report-{lang.value}", tick
-            )
+            written = write_reports(model, formats, out_dir, f"{state.code}-report-{lang.value}", tick)
             progress.advance(step, len(formats))
     for path in written:
         out.print(f"wrote {path} ({path.stat().st_size:,} bytes)")
@@ -510,17 +509,23 @@ def report(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    threads: Annotated[int, typer.Option("--threads", help="Worker threads.")] = 8,
+    port: Annotated[str, typer.Option("--port", help="Port to listen on (1-65535).")] = "8000",
+    threads: Annotated[str, typer.Option("--threads", help="Worker threads (1-64).")] = "8",
 ) -> None:
     """Serve the dashboard with waitress (a production WSGI server that also runs on Windows)."""
     from waitress import serve as waitress_serve
 
+    with _user_errors():
+        port, threads = (
+            str(inputs.parse_port(str(port), "--port")),
+            str(inputs.parse_threads(str(threads), "--threads")),
+        )
+        host = inputs.parse_text(host, "--host", max_length=253, required=True)
     _setup_django()
     from shihyo.web.wsgi import application
 
     out.print(f"shihyo dashboard: http://{host}:{port}/  (Ctrl+C to stop)", highlight=False)
-    waitress_serve(application, host=host, port=port, threads=threads, ident="shihyo")
+    waitress_serve(application, host=host, port=int(port), threads=int(threads), ident="shihyo")
 
 
 users = typer.Typer(help="Accounts and roles: admin, reviewer, submitter (scoped to org units), viewer.")
@@ -547,6 +552,10 @@ def user_add(
     import secrets
 
     with _user_errors():
+        username = inputs.parse_username(username, "USERNAME")
+        role = inputs.parse_text(role, "--role", max_length=20, required=True)
+        units = inputs.parse_codes(list(org_unit or ()), "--org-unit")
+        email = inputs.parse_email(email, "--email") if email is not None else None
         _setup_django()
         from shihyo.web.collection.accounts import save_account
 
@@ -556,10 +565,11 @@ def user_add(
             password = sys.stdin.readline().rstrip("\n")
         else:
             password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        password = inputs.parse_password(password, "password")
         created = save_account(
             username,
             role,
-            list(org_unit or ()),
+            units,
             password,
             programme,
             by=f"cli:{os.environ.get('USER') or '?'}",
@@ -664,9 +674,7 @@ def round_status(
 @rounds.command("remind")
 def round_remind(
     code: Annotated[str | None, typer.Argument(help="Round code (default: every round of the programme).")] = None,
-    days: Annotated[
-        int, typer.Option("--days", min=0, max=60, help="Remind this many days before the due date.")
-    ] = 3,
+    days: Annotated[int, typer.Option("--days", min=0, max=60, help="Remind this many days before the due date.")] = 3,
     programme: ProgrammeOption = None,
 ) -> None:
     """Mail the clerks of units that have not submitted: before the due date and when overdue. Meant for
