@@ -231,6 +231,9 @@ def load(
     """Validate and load a programme into the database. Only changes become new revisions."""
     from shihyo.io.directory import read_programme_dir
 
+    with _user_errors(lang.value):
+        by = inputs.parse_text(by, "--by", max_length=inputs.MAX_USERNAME)
+        reason = inputs.parse_comment(reason, "--reason")
     with _user_errors(lang.value), _progress() as progress:
         step = progress.add_task("validating", total=3)
         dataset = read_programme_dir(directory)
@@ -610,6 +613,7 @@ def round_open(
     """Open a collection round: series × periods asked from each org unit by a due date."""
     with _user_errors():
         round_code = inputs.parse_code(code, "CODE")
+        by = inputs.parse_text(by, "--by", max_length=inputs.MAX_USERNAME, required=True)
         round_name = inputs.parse_name(name, "--name")
         periods = inputs.parse_periods(list(period), "--period")
         due_date = inputs.parse_date(due or "", "--due")
@@ -628,8 +632,8 @@ def round_open(
             code=round_code,
             name=round_name,
             periods=[p.key for p in periods],
-            series=series or (),
-            org_units=org_unit or (),
+            series=inputs.parse_codes(list(series or ()), "--series"),
+            org_units=inputs.parse_codes(list(org_unit or ()), "--org-unit"),
             due=due_date,
             outlier_threshold=threshold,
             by=by,
