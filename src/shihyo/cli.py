@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import typer
 import typer.core
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -27,6 +28,7 @@ from shihyo.core import clock, inputs
 from shihyo.core.labels import label
 from shihyo.core.periods import Period
 from shihyo.core.problems import UserError
+from shihyo.io.cells import neutralise
 
 if TYPE_CHECKING:
     from shihyo.web.catalogue.evaluation import ProgrammeState
@@ -129,7 +131,7 @@ def _setup_django() -> None:
 
 
 def _fail(error: UserError, lang: str = "ja") -> None:
-    err.print(f"[bold red]error:[/] {error.render(lang)}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(error.render(lang))}", highlight=False)  # the text is not markup
     raise typer.Exit(1)
 
 
@@ -178,7 +180,7 @@ def _emit(
             buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n" if output else "\n"
         )
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: neutralise(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
         text = buffer.getvalue()
     else:
         table = Table(title=title, show_lines=False, header_style="bold")
@@ -229,6 +231,9 @@ def load(
     """Validate and load a programme into the database. Only changes become new revisions."""
     from shihyo.io.directory import read_programme_dir
 
+    with _user_errors(lang.value):
+        by = inputs.parse_text(by, "--by", max_length=inputs.MAX_USERNAME)
+        reason = inputs.parse_comment(reason, "--reason")
     with _user_errors(lang.value), _progress() as progress:
         step = progress.add_task("validating", total=3)
         dataset = read_programme_dir(directory)
@@ -622,9 +627,7 @@ def report(
             def tick(name: str) -> None:
                 progress.update(step, description=f"writing {name}")
 
-            written = write_reports(
-                model, formats, out_dir, f"{state.code}-report-{lang.value}", tick
-            )
+            written = write_reports(model, formats, out_dir, f"{state.code}-report-{lang.value}", tick)
             progress.advance(step, len(formats))
     for path in written:
         out.print(f"wrote {path} ({path.stat().st_size:,} bytes)")
@@ -633,8 +636,8 @@ def report(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    threads: Annotated[int, typer.Option("--threads", help="Worker threads.")] = 8,
+    port: Annotated[str, typer.Option("--port", help="Port to listen on (1-65535).")] = "8000",
+    threads: Annotated[str, typer.Option("--threads", help="Worker threads (1-64).")] = "8",
 ) -> None:
     """Serve the dashboard with waitress (a production WSGI server that also runs on Windows)."""
     from waitress import serve as waitress_serve
@@ -642,6 +645,11 @@ def serve(
     from shihyo import serving
 
     with _user_errors():
+        port, threads = (
+            str(inputs.parse_port(str(port), "--port")),
+            str(inputs.parse_threads(str(threads), "--threads")),
+        )
+        host = inputs.parse_text(host, "--host", max_length=253, required=True)
         _setup_django()
         from django.conf import settings
 
@@ -659,8 +667,8 @@ def serve(
     waitress_serve(
         serving.behind_proxies(application, proxies),
         host=host,
-        port=port,
-        threads=threads,
+        port=int(port),
+        threads=int(threads),
         ident="shihyo",
         clear_untrusted_proxy_headers=False,  # done per peer by serving.behind_proxies
     )
@@ -690,6 +698,10 @@ def user_add(
     import secrets
 
     with _user_errors():
+        username = inputs.parse_username(username, "USERNAME")
+        role = inputs.parse_text(role, "--role", max_length=20, required=True)
+        units = inputs.parse_codes(list(org_unit or ()), "--org-unit")
+        email = inputs.parse_email(email, "--email") if email is not None else None
         _setup_django()
         from shihyo.web.collection.accounts import save_account
 
@@ -699,10 +711,11 @@ def user_add(
             password = sys.stdin.readline().rstrip("\n")
         else:
             password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        password = inputs.parse_password(password, "password")
         created = save_account(
             username,
             role,
-            list(org_unit or ()),
+            units,
             password,
             programme,
             by=f"cli:{os.environ.get('USER') or '?'}",
@@ -743,6 +756,7 @@ def round_open(
     """Open a collection round: series × periods asked from each org unit by a due date."""
     with _user_errors():
         round_code = inputs.parse_code(code, "CODE")
+        by = inputs.parse_text(by, "--by", max_length=inputs.MAX_USERNAME, required=True)
         round_name = inputs.parse_name(name, "--name")
         periods = inputs.parse_periods(list(period), "--period")
         due_date = inputs.parse_date(due or "", "--due")
@@ -761,8 +775,8 @@ def round_open(
             code=round_code,
             name=round_name,
             periods=[p.key for p in periods],
-            series=series or (),
-            org_units=org_unit or (),
+            series=inputs.parse_codes(list(series or ()), "--series"),
+            org_units=inputs.parse_codes(list(org_unit or ()), "--org-unit"),
             due=due_date,
             outlier_threshold=threshold,
             by=by,
@@ -807,9 +821,7 @@ def round_status(
 @rounds.command("remind")
 def round_remind(
     code: Annotated[str | None, typer.Argument(help="Round code (default: every round of the programme).")] = None,
-    days: Annotated[
-        int, typer.Option("--days", min=0, max=60, help="Remind this many days before the due date.")
-    ] = 3,
+    days: Annotated[int, typer.Option("--days", min=0, max=60, help="Remind this many days before the due date.")] = 3,
     programme: ProgrammeOption = None,
 ) -> None:
     """Mail the clerks of units that have not submitted: before the due date and when overdue. Meant for

@@ -17,7 +17,7 @@ import yaml
 import shihyo
 from shihyo import cli, operations
 from shihyo.cli import Format, Lang, LangOption, app, out
-from shihyo.core import clock
+from shihyo.core import clock, inputs
 from shihyo.core.problems import UserError
 from shihyo.web.logging import CommandLog, logging_config
 
@@ -168,13 +168,14 @@ def demo(
     ] = None,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards.")] = True,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[str, typer.Option("--port", help="Port to listen on (1-65535).")] = "8000",
 ) -> None:
     """Load the bundled example programmes, reconcile them, judge the targets, write the reports, open their
     demo collection round with demo accounts (passwords printed), and serve."""
     from shihyo import examples
 
     with cli._user_errors():
+        port = str(inputs.parse_port(port, "--port"))
         operations.django_ready()
         operations.migrate()
     home = operations.data_home()
@@ -195,7 +196,7 @@ def demo(
                 _demo_round(code, plan["round"])
     out.print(f"data directory: {home} — database: {operations.database_label()}", highlight=False)
     if serve:
-        cli.serve(host=host, port=port, threads=8)
+        cli.serve(host=host, port=port, threads="8")
 
 
 @app.command()

@@ -125,3 +125,30 @@ def test_whole_numbers_are_ascii_digits_within_bounds(text: str) -> None:
 
 def test_a_whole_number_within_bounds() -> None:
     assert inputs.parse_whole("42", "version", low=0, high=100) == 42
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "name\x1b", "x" * 151, "", "  "])
+def test_sign_in_names_are_bounded_before_sign_in(text: str) -> None:
+    assert refused(inputs.parse_username, text, "username").problem.where == "username"
+
+
+def test_passwords_are_kept_as_typed_within_bounds() -> None:
+    assert inputs.parse_password("  spaced password  ", "password") == "  spaced password  "
+    for text in ("", "pass\x00word", "x" * (inputs.MAX_PASSWORD + 1)):
+        refused(inputs.parse_password, text, "password")
+
+
+def test_codes_chosen_together_are_each_checked_and_bounded() -> None:
+    assert inputs.parse_codes(["ward_a", "ward_b", "ward_a"], "org_units") == ["ward_a", "ward_b"]
+    refused(inputs.parse_codes, ["ward_a", "Ward B"], "org_units")
+    refused(inputs.parse_codes, ["a"] * (inputs.MAX_CODES + 1), "org_units")
+
+
+def test_mail_addresses_and_ports() -> None:
+    assert inputs.parse_email(" kita@city.example.jp ", "email") == "kita@city.example.jp"
+    assert inputs.parse_email("", "email") == ""
+    for text in ("kita", "kita@city", "a@b.c\x00", "x" * 250 + "@a.jp"):
+        refused(inputs.parse_email, text, "email")
+    assert inputs.parse_port("8000", "--port") == 8000 and inputs.parse_threads("64", "--threads") == 64
+    for text in ("0", "65536", "80.5", "-1", "８０"):
+        refused(inputs.parse_port, text, "--port")

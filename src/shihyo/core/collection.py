@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from shihyo.core import assignments
+from shihyo.core.inputs import MAX_COMMENT, control_characters
 from shihyo.core.model import OrgUnit, OrgUnitKind, PartRelation, Programme, Series
 from shihyo.core.numbers import NumberParseError, is_missing, parse_japanese_number
 from shihyo.core.periods import Grain, Period
@@ -189,13 +190,16 @@ def _label(period: Period, lang: str = "ja") -> str:
 
 
 def _storable(entry: EntryInput, problems: list[Problem]) -> bool:
-    """Whether the value and comment can be kept as written: no NUL character, a value of at most MAX_TEXT."""
-    if "\x00" in entry.text or "\x00" in entry.comment:
+    """Whether the value and comment can be kept as written: no control characters (a comment may hold line
+    breaks and tabs), a value of at most MAX_TEXT characters, a comment of at most MAX_COMMENT."""
+    if control_characters(entry.text.strip(), allow_line_breaks=False) or control_characters(
+        entry.comment, allow_line_breaks=True
+    ):
         problems.append(
             _problem(
                 entry,
-                "値かコメントに制御文字（NUL）が含まれています",
-                "the value or comment contains a control character (NUL)",
+                "値かコメントに制御文字（NUL など）が含まれています",
+                "the value or comment contains a control character (such as NUL)",
                 "文字だけを入力し直してください",
                 "enter it again as plain text",
             )
@@ -210,6 +214,17 @@ def _storable(entry: EntryInput, problems: list[Problem]) -> bool:
                 f"'{quoted(entry.text.strip())}'",
                 "数値だけを入力してください（例: 1,234、1.5万）",
                 "enter just the figure (e.g. 1,234 or 1.5万)",
+            )
+        )
+        return False
+    if len(entry.comment.strip()) > MAX_COMMENT:
+        problems.append(
+            _problem(
+                entry,
+                f"コメントが長すぎます（{len(entry.comment.strip()):,}字、{MAX_COMMENT:,}字まで）",
+                f"the comment is too long ({len(entry.comment.strip()):,} characters, at most {MAX_COMMENT:,})",
+                f"{MAX_COMMENT:,}字以内にまとめてください",
+                f"shorten it to {MAX_COMMENT:,} characters",
             )
         )
         return False

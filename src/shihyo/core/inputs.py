@@ -5,8 +5,9 @@ on the command line) and returns a typed value, or raises `InvalidInput` — a u
 `Problem` that names the field, says what is wrong and how to fix it, in Japanese and English.
 
 Bounds, the same on every surface:
-- text: at most its documented length (codes 40, names 100, comments 1,000 characters); NUL and other
-  control characters are refused (a comment may hold line breaks and tabs);
+- text: at most its documented length (codes 40, names 100, comments 1,000 characters, sign-in names 150,
+  passwords 1,024, mail addresses 254); NUL and other control characters are refused (a comment may hold
+  line breaks and tabs);
 - numbers: finite (no NaN or Infinity) and within the field's range;
 - dates and periods: within the Japanese eras shihyo names (fiscal years FY1869–FY9997, dates from
   1869-04-01), so that every period and the year before it have a wareki label.
@@ -29,6 +30,10 @@ from shihyo.core.problems import Problem, ValidationFailed
 MAX_CODE = 40
 MAX_NAME = 100
 MAX_COMMENT = 1000
+MAX_USERNAME = 150  # the column of Django's user table
+MAX_PASSWORD = 1024  # hashing is deliberately slow: a megabyte of password would tie up the server
+MAX_EMAIL = 254
+MAX_CODES = 500  # codes chosen in one box (series of a round, org units of an account)
 MAX_PERIODS = 24  # periods asked in one round (two years of months)
 FIRST_FISCAL_YEAR = 1869  # 明治2年度: the first fiscal year whose previous year also has an era name
 LAST_FISCAL_YEAR = 9997  # the next year still fits the calendar
@@ -66,7 +71,8 @@ def _shown(text: str, limit: int = 30) -> str:
     return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 
-def _control_characters(text: str, allow_line_breaks: bool) -> bool:
+def control_characters(text: str, allow_line_breaks: bool) -> bool:
+    """Whether the text holds NUL or another control character (tab and line breaks allowed if asked)."""
     for c in text:
         if allow_line_breaks and c in _LINE_BREAKS:
             continue
@@ -79,7 +85,7 @@ def parse_text(text: str, field: str, *, max_length: int, required: bool = False
     """Free text (a name, a comment, a reason): stripped, within `max_length`, no control characters."""
     value = text.strip()
     # checked before stripping: str.strip would also remove control characters such as \x1f at the ends
-    if _control_characters(text.strip(" \t\r\n\u3000"), multiline):
+    if control_characters(text.strip(" \t\r\n\u3000"), multiline):
         raise _refuse(
             field,
             "制御文字（NUL など）が含まれています",
@@ -273,7 +279,14 @@ def parse_threshold_percent(text: str, field: str) -> Decimal | None:
     return None if percent is None else percent / 100
 
 
-def parse_whole(text: str, field: str, *, low: int, high: int) -> int:
+def parse_whole(
+    text: str,
+    field: str,
+    *,
+    low: int,
+    high: int,
+    hint: tuple[str, str] = ("画面を再読み込みしてから、もう一度操作してください", "reload the page and try again"),
+) -> int:
     """A whole number in ASCII digits within low..high (a version a page carries, a port)."""
     value = text.strip()
     if value.isascii() and value.isdigit() and len(value) <= len(str(high)) and low <= int(value) <= high:
@@ -282,6 +295,73 @@ def parse_whole(text: str, field: str, *, low: int, high: int) -> int:
         field,
         f"「{_shown(value)}」は {low}〜{high} の整数ではありません",
         f"'{_shown(value)}' is not a whole number from {low} to {high}",
-        "画面を再読み込みしてから、もう一度操作してください",
-        "reload the page and try again",
+        hint[0],
+        hint[1],
     )
+
+
+def parse_port(text: str, field: str) -> int:
+    """A TCP port to listen on: 1–65535."""
+    return parse_whole(text, field, low=1, high=65535, hint=("例: 8000", "e.g. 8000"))
+
+
+def parse_threads(text: str, field: str) -> int:
+    """Worker threads of the server: 1–64."""
+    return parse_whole(text, field, low=1, high=64, hint=("例: 8", "e.g. 8"))
+
+
+def parse_codes(items: Sequence[str], field: str) -> list[str]:
+    """Several codes (series, org units) chosen in one box: each a code, without repeats, at most MAX_CODES."""
+    if len(items) > MAX_CODES:
+        raise _refuse(
+            field,
+            f"多すぎます（{len(items):,}件。上限 {MAX_CODES}件）",
+            f"too many ({len(items):,}; at most {MAX_CODES})",
+            "選び直してください",
+            "choose fewer",
+        )
+    return list(dict.fromkeys(parse_code(item, field) for item in items))
+
+
+def parse_username(text: str, field: str) -> str:
+    """A sign-in name as typed at sign-in: printable text of at most 150 characters (an account's own name
+    is checked further when it is made: letters, digits and . @ + - _)."""
+    return parse_text(text, field, max_length=MAX_USERNAME, required=True)
+
+
+def parse_password(text: str, field: str) -> str:
+    """A password as typed (kept exactly, spaces included): 1–1,024 characters, no control characters."""
+    if control_characters(text, allow_line_breaks=False):
+        raise _refuse(
+            field,
+            "制御文字（NUL など）が含まれています",
+            "the password holds control characters (such as NUL)",
+            "文字だけで入力し直してください",
+            "type it again as plain characters",
+        )
+    if not text or len(text) > MAX_PASSWORD:
+        raise _refuse(
+            field,
+            "入力されていません" if not text else f"長すぎます（{MAX_PASSWORD:,}字まで）",
+            "nothing was entered" if not text else f"too long (at most {MAX_PASSWORD:,} characters)",
+            "パスワードを入力してください",
+            "type the password",
+        )
+    return text
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def parse_email(text: str, field: str) -> str:
+    """A mail address for notices (tanaka@city.example.jp), or empty for none."""
+    value = parse_text(text, field, max_length=MAX_EMAIL)
+    if value and not _EMAIL.fullmatch(value):
+        raise _refuse(
+            field,
+            f"メールアドレス「{_shown(value)}」の形が正しくありません",
+            f"the mail address '{_shown(value)}' is not valid",
+            "例: tanaka@city.example.jp",
+            "e.g. tanaka@city.example.jp",
+        )
+    return value

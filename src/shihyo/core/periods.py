@@ -257,7 +257,8 @@ class Period:
         """Display label.
 
         ja: "R3", "R3上期", "R3年4月", "R4.4.1" (KANJI style: "令和3年度", "令和3年度上期",
-        "令和3年4月", "令和4年4月1日"); months and dates use the era in force on their first day.
+        "令和3年4月", "令和4年4月1日"); months and dates use the era in force on their first day; a period
+        before the eras (FY1500) gets its western label.
         en: "FY2021", "FY2021 H1", "Apr 2021", "2022-04-01".
         """
         if lang == "en":
@@ -273,6 +274,9 @@ class Period:
             raise ValueError(f"unsupported language {lang!r}; use 'ja' or 'en'")
         style = WarekiStyle(style)
         kanji = style is WarekiStyle.KANJI
+        named = bool(_fiscal_year_eras(self.fiscal_year)) if self.grain in (Grain.YEAR, Grain.HALF) else None
+        if named is False or (named is None and _era_at(self.start) is None):
+            return self.label(style, "en")  # before the eras (stored by an older version): never a failure
         if self.grain is Grain.YEAR:
             return wareki_year(self.fiscal_year, style)
         if self.grain is Grain.HALF:

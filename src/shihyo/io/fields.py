@@ -8,8 +8,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from shihyo.core.inputs import InvalidInput, parse_period_input
 from shihyo.core.numbers import NumberParseError, parse_japanese_number
-from shihyo.core.periods import Period, PeriodParseError, parse_period
+from shihyo.core.periods import Period
 from shihyo.core.problems import Problem
 from shihyo.io.yaml_source import LocatedDict, LocatedList
 
@@ -141,13 +142,13 @@ class Fields:
             if required:
                 self._missing(key)
             return None
-        try:
-            return parse_period(str(value))
-        except PeriodParseError as exc:
+        try:  # within the eras shihyo names (FY1869–FY9997), as every input of a period
+            return parse_period_input(str(value), key)
+        except InvalidInput as exc:
             self.problem(
                 key,
-                exc.message_ja,
-                exc.message_en,
+                exc.problem.ja,
+                exc.problem.en,
                 "例: FY2021, R3, 令和3年度, FY2021H1",
                 "e.g. FY2021, R3, 令和3年度, FY2021H1",
             )

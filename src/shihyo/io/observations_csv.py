@@ -6,9 +6,9 @@ import csv
 import io
 from collections.abc import Iterable
 
+from shihyo.core.inputs import InvalidInput, parse_period_input
 from shihyo.core.model import Observation, ObservationKind
 from shihyo.core.numbers import NumberParseError, is_missing, parse_japanese_number
-from shihyo.core.periods import PeriodParseError, parse_period
 from shihyo.core.problems import Problem
 
 COLUMNS = ("code", "org_unit", "period", "kind", "value", "note", "source", "method")
@@ -115,10 +115,11 @@ def _row(name: str, line: int, cells: dict[str, str], problems: list[Problem]) -
         )
         kind = ObservationKind.ACTUAL
     period = None
-    try:
-        period = parse_period(cells.get("period", ""))
-    except PeriodParseError as exc:
-        bad("period", exc.message_ja, exc.message_en)
+    try:  # within the eras shihyo names (FY1869–FY9997), as every input of a period
+        period = parse_period_input(cells.get("period", ""), "period")
+    except InvalidInput as exc:
+        p = exc.problem
+        bad("period", p.ja, p.en, p.hint_ja, p.hint_en)
     text = cells.get("value", "")
     parsed = None
     if is_missing(text):

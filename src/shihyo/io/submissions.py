@@ -20,8 +20,9 @@ import xlsxwriter
 from openpyxl import load_workbook  # type: ignore[import-untyped]  # no stubs
 
 from shihyo.core.collection import EntryInput, RoundSpec, is_count, is_percentage, quoted
+from shihyo.core.inputs import InvalidInput, parse_period_input
 from shihyo.core.model import Series
-from shihyo.core.periods import Period, PeriodParseError, parse_period
+from shihyo.core.periods import Period
 from shihyo.core.problems import Problem
 from shihyo.io.cells import neutralise
 from shihyo.io.observations_csv import decode, encoding_problem, row_length_problem
@@ -378,10 +379,11 @@ def _read_period(text: str, problems: list[Problem], file: str, line: int | None
             )
         )
         return None
-    try:
-        return parse_period(text)
-    except PeriodParseError as exc:
-        problems.append(Problem(file, line, where, ja=exc.message_ja, en=exc.message_en))
+    try:  # within the eras shihyo names (FY1869–FY9997), as every input of a period
+        return parse_period_input(text, where)
+    except InvalidInput as exc:
+        p = exc.problem
+        problems.append(Problem(file, line, where, ja=p.ja, en=p.en, hint_ja=p.hint_ja, hint_en=p.hint_en))
         return None
 
 

@@ -16,6 +16,7 @@ from shihyo.core.inputs import InvalidInput, InvalidInputs
 from shihyo.core.problems import Problem
 
 Parser = Callable[[str, str], Any]
+ListParser = Callable[[list[str], str], Any]
 
 
 class ListField(forms.Field):
@@ -44,18 +45,27 @@ class ParsedForm(forms.Form):
     """
 
     parsers: ClassVar[Mapping[str, Parser]] = {}
+    list_parsers: ClassVar[Mapping[str, ListParser]] = {}  # repeated fields (checkboxes): every value at once
 
     def __init__(self, data: QueryDict | None = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         for name in self.parsers:
             self.fields.setdefault(name, RawText(required=False))
+        for name in self.list_parsers:
+            self.fields.setdefault(name, ListField(required=False))
         self.problems: list[Problem] = []
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for name, parser in self.parsers.items():
+        parsers: list[tuple[str, Callable[[Any, str], Any], Any]] = [
+            (name, parser, str(cleaned.get(name) or "")) for name, parser in self.parsers.items()
+        ]
+        parsers += [(name, parser, list(cleaned.get(name) or [])) for name, parser in self.list_parsers.items()]
+        for name, parse, raw in parsers:
+            if name in self.errors:
+                continue
             try:
-                cleaned[name] = parser(str(cleaned.get(name) or ""), name)
+                cleaned[name] = parse(raw, name)
             except InvalidInput as exc:
                 self.problems.append(exc.problem)
                 self.add_error(name, exc.problem.en)

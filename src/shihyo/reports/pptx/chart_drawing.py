@@ -47,11 +47,12 @@ def _tint(colour: str, share: float = 0.5) -> str:
 
 
 class _FixedDateWorkbookWriter(CategoryWorkbookWriter):
-    """The embedded workbook with a fixed creation date (xlsxwriter stamps the current time otherwise)."""
+    """The embedded workbook with a fixed creation date (xlsxwriter stamps the current time otherwise), whose
+    series names and categories are written as text even when they begin with = (never as formulas)."""
 
     @contextmanager
     def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Any, Any]]:
-        workbook = Workbook(xlsx_file, {"in_memory": True})
+        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False})  # names stay text
         workbook.set_properties({"created": WORKBOOK_DATE})
         worksheet = workbook.add_worksheet()
         yield workbook, worksheet

@@ -15,6 +15,7 @@ from shihyo.core.charts import Chart, chart_table
 from shihyo.core.charts.model import Axis, Mark, Role
 from shihyo.core.charts.palette import GREY, ORANGE, TEXT, hex_colour
 from shihyo.core.indicators import ChartKind
+from shihyo.io.cells import chart_text
 from shihyo.reports.xlsx.cells import FONT, number_format
 
 CHART_WIDTH, CHART_HEIGHT = 560, 300
@@ -101,7 +102,7 @@ def _line_points(col: Column, years: list[tuple[int, str]], color: str) -> list[
 
 def _value_axis(title: str, decimals: int, lang: str) -> dict[str, Any]:
     return {
-        "name": title,
+        "name": chart_text(title),
         "name_font": _font(9),
         "num_font": _font(9),
         "num_format": number_format(max(decimals, 0), lang),
@@ -169,7 +170,7 @@ def native_chart(book: Any, sheet: str, chart: Chart, table: PageTable, head: in
     else:
         drawn.set_y_axis(_value_axis(axis.unit if axis else "", axis.decimals if axis else 0, lang))
     drawn.set_x_axis({"name": FISCAL_YEAR[lang], "name_font": _font(9), "num_font": _font(9), "line": {"color": GREY}})
-    drawn.set_title({"name": chart.title.get(lang), "name_font": _font(11, bold=True), "overlay": False})
+    drawn.set_title({"name": chart_text(chart.title.get(lang)), "name_font": _font(11, bold=True), "overlay": False})
     drawn.set_legend({"position": "bottom", "font": _font(9)})
     drawn.set_chartarea({"border": {"none": True}})
     drawn.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})

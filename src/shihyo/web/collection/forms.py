@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
+from django.http import QueryDict
 
 from shihyo.core import inputs
+from shihyo.core.collection import MAX_TEXT, EntryInput, RoundSpec
 from shihyo.core.periods import Period
 from shihyo.core.problems import Problem
-from shihyo.web.forms import ListField, ParsedForm, Parser
+from shihyo.web.forms import ListParser, ParsedForm, Parser, RawText
 
 MAX_VERSION = 10**9
 
@@ -36,6 +38,13 @@ def _version(text: str, field: str) -> int:
         ) from None
 
 
+class SignInForm(ParsedForm):
+    """Sign-in: the name and password are bounded and free of control characters before anything else
+    (throttling, authentication) sees them."""
+
+    parsers: ClassVar[dict[str, Parser]] = {"username": inputs.parse_username, "password": inputs.parse_password}
+
+
 class NewRoundForm(ParsedForm):
     parsers: ClassVar[dict[str, Parser]] = {
         "code": inputs.parse_code,
@@ -44,9 +53,8 @@ class NewRoundForm(ParsedForm):
         "due": inputs.parse_date,
         "outlier_threshold": inputs.parse_threshold_percent,
     }
+    list_parsers: ClassVar[dict[str, ListParser]] = {"series": inputs.parse_codes, "org_units": inputs.parse_codes}
     programme = forms.CharField(required=False, max_length=inputs.MAX_CODE)
-    series = ListField(required=False)
-    org_units = ListField(required=False)
 
 
 class ReviewForm(ParsedForm):
@@ -72,10 +80,42 @@ class AccountForm(ParsedForm):
     """The accounts page: the account's checks themselves are `accounts.save_account`'s (shared with the CLI)."""
 
     parsers: ClassVar[dict[str, Parser]] = {
-        "username": partial(inputs.parse_text, max_length=150, required=True),
+        "username": inputs.parse_username,
         "role": partial(inputs.parse_text, max_length=20),
-        "email": partial(inputs.parse_text, max_length=254),
+        "email": inputs.parse_email,
     }
+    list_parsers: ClassVar[dict[str, ListParser]] = {"org_units": inputs.parse_codes}
     action = forms.CharField(required=False, max_length=20)
-    org_units = ListField(required=False)
     new_password = forms.BooleanField(required=False)
+
+
+class SubmissionForm(ParsedForm):
+    """The submission form: one value field (v-<series>-<period>) and one comment field (c-…) per series and
+    period the round asks; each value is single-line text of at most MAX_TEXT characters, each comment at
+    most MAX_COMMENT (the numbers themselves are judged by the round's rules in `core.collection`)."""
+
+    parsers: ClassVar[dict[str, Parser]] = {"version": _version, "action": partial(inputs.parse_text, max_length=20)}
+
+    def __init__(self, data: QueryDict, spec: RoundSpec, source: str) -> None:
+        super().__init__(data)
+        self.source = source
+        self.cells = [(s, p) for s in spec.series for p in spec.periods if f"v-{s}-{p.key}" in data]
+        for series, period in self.cells:
+            self.fields[f"v-{series}-{period.key}"] = RawText(required=False)
+            self.fields[f"c-{series}-{period.key}"] = RawText(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        entries = []
+        for series, period in self.cells:
+            field = f"v-{series}-{period.key}"
+            try:
+                text = inputs.parse_text(cleaned.get(field) or "", field, max_length=MAX_TEXT)
+                comment = inputs.parse_comment(cleaned.get(f"c-{series}-{period.key}") or "", field)
+            except inputs.InvalidInput as exc:
+                self.problems.append(exc.problem)
+                self.add_error(field, exc.problem.en)
+                continue
+            entries.append(EntryInput(series, period, text, comment, self.source, None, field))
+        cleaned["entries"] = entries
+        return cleaned

@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shihyo.core.collection import Action, Change, EntryInput, Role, State, change_of, is_percentage
+from shihyo.core.collection import Action, Change, Role, State, change_of, is_percentage
 from shihyo.core.model import Programme
 from shihyo.core.numbers import NumberParseError, parse_japanese_number
 from shihyo.core.problems import Problem, UserError, ValidationFailed
@@ -43,7 +43,12 @@ def login_page(request: HttpRequest) -> HttpResponse:
         target = reverse("collection:rounds")
     context: dict[str, Any] = {"title": _("Sign in"), "next": target, "username": ""}
     if request.method == "POST":
-        username = request.POST.get("username", "").strip()[:150]
+        try:  # before throttling and authentication see the name: nothing unbounded reaches the database
+            signed = forms.SignInForm(request.POST).parsed()
+        except ValidationFailed as exc:
+            context["problems"] = exc.problems
+            return render(request, "collection/login.html", context, status=400)
+        username, password = signed["username"], signed["password"]
         context["username"] = username
         address = _client_address(request)
         verdict = throttle.reserve(username, address)
@@ -56,7 +61,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             response = render(request, "collection/login.html", context, status=429)
             response["Retry-After"] = str(throttle.retry_after(verdict))
             return response
-        user = authenticate(request, username=username, password=request.POST.get("password", ""))
+        user = authenticate(request, username=username, password=password)
         succeeded = user is not None and user.is_active
         throttle.settle(username, address, succeeded=succeeded)
         if user is None or not succeeded:
@@ -197,28 +202,6 @@ def unit_view(write: bool) -> Callable[[View], View]:
     return decorate
 
 
-def _form_inputs(request: HttpRequest, round_: models.Round) -> list[EntryInput]:
-    spec = services.spec_of(round_)
-    inputs = []
-    for series in spec.series:
-        for period in spec.periods:
-            field = f"v-{series}-{period.key}"
-            if field not in request.POST:
-                continue
-            inputs.append(
-                EntryInput(
-                    series,
-                    period,
-                    request.POST.get(field, ""),
-                    request.POST.get(f"c-{series}-{period.key}", ""),
-                    _("form"),
-                    None,
-                    field,
-                )
-            )
-    return inputs
-
-
 def _base_version(request: HttpRequest) -> int:
     """The version of the figures the user's page showed: every write needs it, so no update is lost."""
     version: int = forms.VersionForm(request.POST).parsed()["version"]
@@ -236,13 +219,14 @@ def submission_page(request: HttpRequest, round_: models.Round, org_unit: str) -
     if request.method == "POST":
         if not can_write:
             return forbidden(request, _("You may not see or change the figures of this org unit."))
-        draft = request.POST.get("action") == "draft"
         try:
+            form = forms.SubmissionForm(request.POST, services.spec_of(round_), _("form")).parsed()
+            draft = form["action"] == "draft"
             outcome = services.submit(
                 round_,
                 org_unit,
-                _form_inputs(request, round_),
-                base_version=_base_version(request),
+                form["entries"],
+                base_version=form["version"],
                 by=request.user.get_username(),
                 via="web",
                 draft=draft,
