@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from shihyo.core import indicators as ind
 from shihyo.core.completeness import Completeness, completeness
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import POINTS
-from shihyo.core import indicators as ind
 from shihyo.core.indicators import Indicator
 from shihyo.core.model import OrgUnitKind, Programme
 from shihyo.core.periods import Grain, Period, half, parse_period

@@ -189,7 +189,7 @@ def _bar_line(chart: Chart, lang: str) -> list[Spec]:
             label = _form(lang, name, "line", series.axis)
             encoding["stroke"] = {"datum": label, "type": "nominal", "scale": {"domain": [label], "range": [colour]}}
             encoding["stroke"]["title"] = None
-            encoding["stroke"]["legend"] = {"symbolType": "stroke", "symbolStrokeWidth": 2}
+            encoding["stroke"]["legend"] = {"symbolType": "stroke", "symbolStrokeWidth": 2, "orient": "top"}
         encoding["tooltip"] = _tooltip(lang, series.decimals)
         layers.append({"transform": [_only(n)], "mark": mark, "encoding": encoding})
     return layers
@@ -279,6 +279,7 @@ def vega_lite(chart: Chart, lang: str = "ja") -> Spec:
         "width": "container",
         "height": 260,
         "autosize": {"type": "fit-x", "contains": "padding"},
+        "padding": {"left": 5, "top": 5, "right": 16, "bottom": 5},  # room for the last year's label
         "data": {"values": rows(chart, lang)},
         "config": {
             "font": FONT,
@@ -287,8 +288,8 @@ def vega_lite(chart: Chart, lang: str = "ja") -> Spec:
                 "labelFontSize": 12,
                 "titleFontSize": 12,
                 "orient": "bottom",
-                "labelLimit": 360,
-                "titleLimit": 480,
+                "labelLimit": 240,  # a phone-wide chart keeps its legend inside
+                "titleLimit": 240,
             },
             "view": {"stroke": None},
         },
