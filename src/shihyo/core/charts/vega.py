@@ -227,7 +227,7 @@ def _bar_line(chart: Chart, lang: str) -> list[Spec]:
             label = _form(lang, name, "line", series.axis)
             encoding["stroke"] = {"datum": label, "type": "nominal", "scale": {"domain": [label], "range": [colour]}}
             encoding["stroke"]["title"] = None
-            encoding["stroke"]["legend"] = {"symbolType": "stroke", "symbolStrokeWidth": 2}
+            encoding["stroke"]["legend"] = {"symbolType": "stroke", "symbolStrokeWidth": 2, "orient": "top"}
         encoding["tooltip"] = _tooltip(lang, series.decimals)
         projected = [p for p in chart.projections if p.code == series.code and p.axis is series.axis]
         if series.mark is Mark.LINE and projected:  # the projection shares the line's axis and scale
@@ -339,6 +339,7 @@ def vega_lite(chart: Chart, lang: str = "ja") -> Spec:
         "width": "container",
         "height": 260,
         "autosize": {"type": "fit-x", "contains": "padding"},
+        "padding": {"left": 5, "top": 5, "right": 16, "bottom": 5},  # room for the last year's label
         "data": {"values": rows(chart, lang)},
         "config": {
             "font": FONT,
@@ -347,8 +348,8 @@ def vega_lite(chart: Chart, lang: str = "ja") -> Spec:
                 "labelFontSize": 12,
                 "titleFontSize": 12,
                 "orient": "bottom",
-                "labelLimit": 360,
-                "titleLimit": 480,
+                "labelLimit": 240,  # a phone-wide chart keeps its legend inside
+                "titleLimit": 240,
             },
             "view": {"stroke": None},
         },
