@@ -88,3 +88,14 @@ def test_the_window_ends_and_a_success_clears_the_count(clock: FixedClock) -> No
     clock.advance(timedelta(minutes=15))
     assert sign_in("office", PASSWORD) == 302
     assert SignInCounter.objects.filter(scope="pair").count() == 0
+
+
+@pytest.mark.django_db
+def test_counters_of_windows_long_past_are_dropped(clock: FixedClock) -> None:
+    make_users()
+    for n in range(3):
+        assert sign_in(f"guess-{n}", "wrong") == 401
+    assert SignInCounter.objects.filter(scope="pair").count() == 3
+    clock.advance(timedelta(minutes=31))
+    assert sign_in("guess-new", "wrong") == 401
+    assert sorted(SignInCounter.objects.values_list("scope", flat=True)) == ["address", "pair"], "only the new ones"

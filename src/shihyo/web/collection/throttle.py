@@ -15,6 +15,7 @@ Design (README: Collection rounds → sign-in):
   address is slowed, not locked: one attempt per `LOGIN_ADDRESS_INTERVAL` seconds is let through (for any name)
   and the others are asked to wait a few seconds. Password spraying from one address becomes slow, while a
   person who types their own password still gets in.
+- Counters whose window ended more than a window ago are deleted after each failure.
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ def settle(username: str, address: str, *, succeeded: bool) -> None:
     now = clock.now()
     if not succeeded:
         LoginFailure.objects.create(username=username, address=address, at=now)
+        # counters of windows long past count nothing: drop them, so random names do not pile up rows
+        stale = now - timedelta(seconds=2 * settings.LOGIN_FAILURE_WINDOW)
+        SignInCounter.objects.filter(window_start__lt=stale).delete()
         return
     with transaction.atomic():
         SignInCounter.objects.filter(key=_key("pair", username, address)).delete()

@@ -3,7 +3,7 @@
 A PDF takes seconds to write, so every file is kept on disk under SHIHYO_HOME/cache/reports/, one folder per
 shihyo release, programme and data version, named by the as-of moment, period, language and format. A new
 revision makes a new data version, hence new names; the folders of older versions are removed when the next
-file is written. Files are written into a temporary name in the same folder and renamed into place, so a
+file is written. Files are written in a scratch folder beside them and renamed into place, so a
 concurrent request never reads half a file, and requests for the same missing file wait for one writer.
 
 At most SHIHYO_REPORT_RENDERINGS files are written at the same time in one server process (default 2); a
@@ -91,6 +91,19 @@ def _remove_older_versions(key: ReportKey, root: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)  # a file still being sent on Windows stays until next time
 
 
+def _move_into_place(written: Path, path: Path) -> None:
+    """Rename the finished file to its name: atomic, so readers see no file or the whole file. Its folder may
+    have been removed meanwhile by a request that wrote a newer data version: then it is made again."""
+    for attempt in range(3):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(written, path)
+            return
+        except FileNotFoundError:
+            if attempt == 2:
+                raise
+
+
 def report_path(key: ReportKey, write: Callable[[Path], Path]) -> Path:
     """The report file of `key`, written by `write(folder) -> path` if it is not on disk yet.
 
@@ -109,10 +122,11 @@ def report_path(key: ReportKey, write: Callable[[Path], Path]) -> Path:
                 en="shihyo is busy writing other reports: try again in about 10 seconds",
             )
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(dir=path.parent, prefix=".writing-") as scratch:
+            scratch_root = root / ".writing"  # beside the version folders, which a newer version may remove
+            scratch_root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=scratch_root, ignore_cleanup_errors=True) as scratch:
                 written = write(Path(scratch))
-                os.replace(written, path)  # atomic: readers see no file or the whole file
+                _move_into_place(written, path)
         finally:
             slots.release()
     _remove_older_versions(key, root)
