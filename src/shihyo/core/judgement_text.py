@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from shihyo.core import period_labels
 from shihyo.core.formatting import format_value
 from shihyo.core.indicators import Indicator
 from shihyo.core.periods import Period, WarekiStyle
@@ -26,7 +27,8 @@ def pair(words: tuple[str, str], lang: str) -> str:
 
 
 def _fy(period: Period, style: WarekiStyle, lang: str) -> str:
-    return period.label(style, lang) + ("年度" if lang == "ja" and period.months == 12 else "")
+    """A target's year as a heading writes it: R3年度, 令和3年度 (年度 once), FY2021."""
+    return period_labels.heading(period, style, lang)
 
 
 def value_text(value: Decimal, indicator: Indicator, lang: str) -> str:

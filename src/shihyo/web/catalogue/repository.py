@@ -398,12 +398,18 @@ def programme_record(code: str) -> models.Programme:
 
 
 def latest_revision_at(code: str, as_of: datetime) -> datetime | None:
-    """When the programme last changed at or before `as_of`: the newest definition or observation revision
+    """When the programme last changed at or before `as_of`: the newest revision of any kind
     recorded by then (None if it did not exist yet). By the as-of rule its state as of `as_of` is exactly its
     state as of that moment, so the two may share one evaluation."""
     moments = [
         rows.filter(programme__code=code, recorded_at__lte=as_of).aggregate(m=Max("recorded_at"))["m"]
-        for rows in (models.DefinitionRevision.objects, models.ObservationRevision.objects)
+        for rows in (
+            models.DefinitionRevision.objects,
+            models.ObservationRevision.objects,
+            models.CommentaryRevision.objects,  # the office's words and decisions are part of the state too
+            models.ProgressRevision.objects,
+            models.ResolutionRevision.objects,
+        )
     ]
     found = [m for m in moments if m is not None]
     return max(found) if found else None
