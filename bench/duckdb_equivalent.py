@@ -278,7 +278,8 @@ class _Translator:
         )
 
     def _against(self, of: str, base: ind.BasePeriod | ind.BaseSeries | None, value: str) -> str:
-        """x joined with its base b: the previous year, a fixed period (later periods only) or a restated series."""
+        """x joined with its base b: the previous year, a fixed period (from that period on: 0 or 100 there)
+        or a restated series."""
         x = self.ref(of)
         if base is None:
             source = (
@@ -290,10 +291,17 @@ class _Translator:
             source = (
                 f"{x} x JOIN (SELECT org_unit, rank, value FROM {x} WHERE grain = {_q(p.grain.value)} "
                 f'AND fiscal_year = {p.fiscal_year} AND "index" = {p.index}) b ON b.org_unit = x.org_unit '
-                f"WHERE x.grain = {_q(p.grain.value)} AND x.fiscal_year > {p.fiscal_year}"
+                f"WHERE x.grain = {_q(p.grain.value)} AND x.fiscal_year >= {p.fiscal_year}"
             )
         else:
-            source = f"{x} x JOIN {self.ref(base.code)} b ON b.org_unit = x.org_unit AND b.period = x.period"
+            restated = f"SELECT org_unit, period, rank, value FROM {self.ref(base.code)}"
+            if base.period is not None:  # at the period the series restates, the figure is its own base
+                key = _q(base.period.key)
+                restated = (
+                    f"{restated} WHERE period <> {key} "
+                    f"UNION ALL SELECT org_unit, period, rank, value FROM {x} WHERE period = {key}"
+                )
+            source = f"{x} x JOIN ({restated}) b ON b.org_unit = x.org_unit AND b.period = x.period"
         return _finite(
             f'SELECT x.org_unit, x.period, x.grain, x.fiscal_year, x."index", x.months, '
             f"greatest(x.rank, b.rank) AS rank, {value} AS value FROM {source}"

@@ -58,7 +58,7 @@ def test_settings_are_read_and_written_back(mini: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("settings", "where", "message"),
+    ("text", "where", "message"),
     [
         ("target_path: strict\n", "target_path", "'strict' is not a valid target_path"),
         ("grades:\n- {grade: A, min: '80'}\n- {grade: S, min: '100'}\n", "grades", "list the grades best first"),
@@ -69,8 +69,8 @@ def test_settings_are_read_and_written_back(mini: Path) -> None:
         ("projection: linear\n", "projection", "expected a mapping"),
     ],
 )
-def test_bad_settings_are_refused_with_their_place(mini: Path, settings: str, where: str, message: str) -> None:
-    edit(mini / "programme.yaml", "report_period: FY2021\n", f"report_period: FY2021\n{settings}")
+def test_bad_settings_are_refused_with_their_place(mini: Path, text: str, where: str, message: str) -> None:
+    edit(mini / "programme.yaml", "report_period: FY2021\n", f"report_period: FY2021\n{text}")
     with pytest.raises(ValidationFailed) as caught:
         read_programme_dir(mini)
     found = [p for p in caught.value.problems if p.file == "programme.yaml" and p.where == where]

@@ -177,7 +177,9 @@ def _problem(entry: EntryInput, ja: str, en: str, hint_ja: str, hint_en: str) ->
 
 
 def quoted(text: str, limit: int = QUOTED) -> str:
-    """The user's text as quoted in a message, cut so that a whole cell or file is never echoed back."""
+    """The user's text as quoted in a message: on one line (a line break or other control character becomes a
+    space), cut so that a whole cell or file is never echoed back."""
+    text = "".join(c if c.isprintable() else " " for c in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -252,8 +254,8 @@ def _parse(entry: EntryInput, series: Series, problems: list[Problem]) -> Decima
         problems.append(
             _problem(
                 entry,
-                f"単位「{unit}」はこの系列の単位（{series.unit}）と違います",
-                f"the unit '{unit}' differs from the series' unit ({series.unit})",
+                f"単位「{quoted(unit)}」はこの系列の単位（{series.unit}）と違います",
+                f"the unit '{quoted(unit)}' differs from the series' unit ({series.unit})",
                 f"{series.unit} の数値を単位なしで入力してください",
                 f"enter the figure in {series.unit}, without a unit",
             )
@@ -432,8 +434,8 @@ def _check_parts(
             problems.append(
                 _problem(
                     where[key],
-                    f"うち数 {entry.text} が全体「{whole_name}」の {whole.text} を超えています",
-                    f"the part {entry.text} is larger than its whole '{whole_name}' ({whole.text})",
+                    f"うち数 {quoted(entry.text)} が全体「{whole_name}」の {quoted(whole.text)} を超えています",
+                    f"the part {quoted(entry.text)} is larger than its whole '{whole_name}' ({quoted(whole.text)})",
                     "うち数は全体以下になります。どちらかの数値を確認してください",
                     "a part cannot exceed its whole: check both figures",
                 )

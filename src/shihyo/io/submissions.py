@@ -454,7 +454,8 @@ def _not_csv(name: str) -> Problem:
 
 
 def _header_problem(name: str, header: list[str]) -> Problem:
-    shown = ",".join(header)[:200] or "（空）"
+    # the cells as written, on one line: a line break or other control character in a cell becomes a space
+    shown = "".join(ch if ch.isprintable() else " " for ch in ",".join(header)[:200]) or "（空）"
     return Problem(
         name,
         1,
