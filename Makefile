@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python bench/fresh_after_write.py
 	$(BIN)/python bench/dashboard_load.py
 	$(BIN)/python bench/report_speed.py
+	$(BIN)/python bench/processes.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
