@@ -692,15 +692,25 @@ def user_add(
         bool, typer.Option("--generate-password", help="Make a random password and print it once.")
     ] = False,
     email: Annotated[str | None, typer.Option("--email", help="Mail address for notices and reminders.")] = None,
+    team: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--team",
+            help="A programme team the account belongs to (repeat for several; drafts the "
+            "commentary of the indicators the team owns). Omitted: the account keeps its teams.",
+        ),
+    ] = None,
+    no_teams: Annotated[bool, typer.Option("--no-teams", help="Take the account out of every team.")] = False,
     programme: ProgrammeOption = None,
 ) -> None:
-    """Create an account (or change its role, org units, mail address and password)."""
+    """Create an account (or change its role, org units, teams, mail address and password)."""
     import secrets
 
     with _user_errors():
         username = inputs.parse_username(username, "USERNAME")
         role = inputs.parse_text(role, "--role", max_length=20, required=True)
         units = inputs.parse_codes(list(org_unit or ()), "--org-unit")
+        teams = [] if no_teams else inputs.parse_codes(list(team), "--team") if team else None
         email = inputs.parse_email(email, "--email") if email is not None else None
         _setup_django()
         from shihyo.web.collection.accounts import save_account
@@ -720,6 +730,7 @@ def user_add(
             programme,
             by=f"cli:{os.environ.get('USER') or '?'}",
             email=email,
+            teams=teams,
         )
     out.print(f"{'created' if created else 'updated'} {username} ({role})", highlight=False)
     if generate:
@@ -728,12 +739,16 @@ def user_add(
 
 @users.command("list")
 def user_list(fmt: FormatOption = Format.TABLE) -> None:
-    """Every account with its role and org units."""
+    """Every account with its role, org units and teams."""
     _setup_django()
     from shihyo.web.collection.accounts import accounts
 
-    rows = [{"username": a[0], "role": a[1], "org_units": " ".join(a[2]), "active": a[3]} for a in accounts()]
-    _emit(rows, ["username", "role", "org_units", "active"], fmt, None, "accounts")
+    rows = [
+        {"username": a.username, "role": a.role, "org_units": " ".join(a.org_units), "teams": " ".join(a.teams),
+         "active": a.active}
+        for a in accounts()
+    ]  # fmt: skip
+    _emit(rows, ["username", "role", "org_units", "teams", "active"], fmt, None, "accounts")
 
 
 @rounds.command("open")

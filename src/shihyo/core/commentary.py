@@ -184,6 +184,21 @@ def measures_of(programme: Programme) -> Iterator[tuple[Pillar, Area, Measure]]:
                 yield pillar, area, measure
 
 
+def owning_teams(programme: Programme, subject: str) -> frozenset[str]:
+    """The teams that own an indicator: the owner teams of the tasks of the measures in every area that
+    lists the indicator. They may write its commentary (as drafts) besides the office. The programme as a
+    whole (`PROGRAMME_WIDE`) and an indicator in no area with owned tasks have none."""
+    if subject == PROGRAMME_WIDE:
+        return frozenset()
+    return frozenset(
+        task.owner_team
+        for _pillar, area, measure in measures_of(programme)
+        if subject in area.indicators
+        for task in measure.tasks
+        if task.owner_team
+    )
+
+
 def commentary_subjects(programme: Programme) -> set[str]:
     return {PROGRAMME_WIDE, *(i.code for i in programme.indicators)}
 

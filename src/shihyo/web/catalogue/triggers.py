@@ -47,3 +47,16 @@ def append_only(*tables: str) -> migrations.RunPython:
         _drop(tables, schema_editor)
 
     return migrations.RunPython(forward, backward)
+
+
+def dropped_append_only(*tables: str) -> migrations.RunPython:
+    """The reverse of `append_only`: put before a schema change of an append-only table (SQLite rebuilds a
+    table to change it, which loses its triggers), with `append_only` after it."""
+
+    def forward(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        _drop(tables, schema_editor)
+
+    def backward(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        _create(tables, schema_editor)
+
+    return migrations.RunPython(forward, backward)

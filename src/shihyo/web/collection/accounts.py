@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -32,9 +33,11 @@ def save_account(
     *,
     by: str = "",
     email: str | None = None,
+    teams: Sequence[str] | None = None,
 ) -> bool:
-    """Create or update an account; returns whether it was created. Checks the name, role, units, mail address
-    and password (None keeps the current password or address; a new account needs a password)."""
+    """Create or update an account; returns whether it was created. Checks the name, role, units, teams, mail
+    address and password (None keeps the current password, address or teams; a new account needs a
+    password)."""
     if email is not None:
         email = email.strip()
         if email and (len(email) > 254 or not EMAIL.match(email)):
@@ -66,6 +69,14 @@ def save_account(
             raise UserError(
                 ja=f"所属がありません: {', '.join(unknown)}", en=f"unknown org unit(s): {', '.join(unknown)}"
             )
+    if teams and programme_codes():
+        known_teams = {t.code for t in definitions_of(programme).teams}
+        unknown = [t for t in teams if t not in known_teams]
+        if unknown:
+            raise UserError(
+                ja=f"チームがありません: {', '.join(unknown)}（teams.yaml のコードを指定してください）",
+                en=f"unknown team(s): {', '.join(unknown)} (use the codes of teams.yaml)",
+            )
     User = get_user_model()
     with transaction.atomic():
         user, created = User.objects.get_or_create(username=username)
@@ -83,10 +94,20 @@ def save_account(
             user.email = email
         if password is not None or email is not None:
             user.save()
-        Membership.objects.update_or_create(user=user, defaults={"role": chosen.value, "org_units": list(org_units)})
+        current = Membership.objects.filter(user=user).first()
+        kept = list(teams) if teams is not None else list(current.teams) if current else []
+        Membership.objects.update_or_create(
+            user=user, defaults={"role": chosen.value, "org_units": list(org_units), "teams": kept}
+        )
         action = "created" if created else "updated" if password is None else "password"
         AccountEvent.objects.create(
-            username=username, action=action, role=chosen.value, org_units=list(org_units), at=clock.now(), by=by
+            username=username,
+            action=action,
+            role=chosen.value,
+            org_units=list(org_units),
+            teams=kept,
+            at=clock.now(),
+            by=by,
         )
     return created
 
@@ -119,6 +140,7 @@ def _record(user: AbstractBaseUser, action: str, by: str) -> None:
         action=action,
         role=membership.role if membership else "",
         org_units=membership.org_units if membership else [],
+        teams=membership.teams if membership else [],
         at=clock.now(),
         by=by,
     )
@@ -128,16 +150,26 @@ def account_events(limit: int = 200) -> list[AccountEvent]:
     return list(AccountEvent.objects.order_by("-at", "-id")[:limit])
 
 
-def accounts() -> list[tuple[str, str, list[str], bool]]:
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    org_units: list[str]
+    teams: list[str]
+    active: bool
+
+
+def accounts() -> list[Account]:
     User = get_user_model()
     rows = []
     for user in User.objects.order_by("username").select_related("membership"):
         membership = getattr(user, "membership", None)
         rows.append(
-            (
+            Account(
                 user.get_username(),
                 membership.role if membership else "",
                 membership.org_units if membership else [],
+                membership.teams if membership else [],
                 user.is_active,
             )
         )

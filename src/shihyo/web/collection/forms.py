@@ -84,7 +84,7 @@ class AccountForm(ParsedForm):
         "role": partial(inputs.parse_text, max_length=20),
         "email": inputs.parse_email,
     }
-    list_parsers: ClassVar[dict[str, ListParser]] = {"org_units": inputs.parse_codes}
+    list_parsers: ClassVar[dict[str, ListParser]] = {"org_units": inputs.parse_codes, "teams": inputs.parse_codes}
     action = forms.CharField(required=False, max_length=20)
     new_password = forms.BooleanField(required=False)
 

@@ -13,11 +13,13 @@ from shihyo.web.catalogue.models import AppendOnlyModel, Programme
 
 
 class Membership(models.Model):
-    """A user's role; a submitter's org units (each with the units below it)."""
+    """A user's role; a submitter's org units (each with the units below it); the programme teams the user
+    belongs to (a team member drafts the commentary of the indicators the team owns)."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     role = models.CharField(max_length=16, choices=[(r.value, r.value) for r in Role])
     org_units = models.JSONField(default=list)
+    teams = models.JSONField(default=list)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
@@ -109,6 +111,7 @@ class AccountEvent(AppendOnlyModel):
     action = models.CharField(max_length=16)  # created, updated, password, deactivated, reactivated
     role = models.CharField(max_length=16, blank=True)
     org_units = models.JSONField(default=list)
+    teams = models.JSONField(default=list)
     at = models.DateTimeField()
     by = models.CharField(max_length=150)
 

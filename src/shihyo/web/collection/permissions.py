@@ -6,7 +6,9 @@
 - viewer: reads rounds and figures; writes nothing;
 - anonymous: the public dashboard only.
 
-The office (admin) also writes the commentary and the progress of measures.
+The office (admin) also writes the commentary and the progress of measures. An account of any role may
+belong to teams of the programme (`Membership.teams`); a team member writes drafts of the commentary of
+the indicators their team owns (`core.commentary.owning_teams`), which the office publishes.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from shihyo.core.collection import Role
+from shihyo.core.commentary import owning_teams
 from shihyo.core.model import Programme
 
 User = AbstractBaseUser | AnonymousUser
@@ -58,6 +61,24 @@ def can_open_rounds(user: User) -> bool:
 def can_write_notes(user: User) -> bool:
     """Commentary on indicators and the progress of measures: the programme office."""
     return role_of(user) is Role.ADMIN
+
+
+def teams_of(user: User) -> frozenset[str]:
+    """The team codes an active account belongs to (none for visitors)."""
+    if not user.is_authenticated:
+        return frozenset()
+    membership = getattr(user, "membership", None)
+    return frozenset(membership.teams) if membership is not None else frozenset()
+
+
+def can_write_commentary(user: User, programme: Programme, subject: str) -> bool:
+    """The office writes every commentary; a member of a team that owns the indicator writes its drafts."""
+    return can_write_notes(user) or bool(teams_of(user) & owning_teams(programme, subject))
+
+
+def can_draft_some_commentary(user: User) -> bool:
+    """Whether pages should offer commentary links at all (the office, or a member of some team)."""
+    return can_write_notes(user) or bool(teams_of(user))
 
 
 def can_review(user: User) -> bool:

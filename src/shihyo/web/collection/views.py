@@ -418,7 +418,14 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
             exists = get_user_model().objects.filter(username=username).exists()
             password = secrets.token_urlsafe(12) if data["new_password"] or not exists else None
             accounts.save_account(
-                username, data["role"], data["org_units"], password, programme.code, by=me, email=data["email"] or None
+                username,
+                data["role"],
+                data["org_units"],
+                password,
+                programme.code,
+                by=me,
+                email=data["email"] or None,
+                teams=data["teams"],
             )
             issued = (username, password) if password else None
             messages.success(request, _("Saved the account %(name)s.") % {"name": username})
@@ -430,8 +437,15 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
         else:
             raise Http404("action")
     names = {u.code: u.name for u in programme.org_units}
+    team_names = {t.code: t.name for t in programme.teams}
     rows = [
-        {"username": a[0], "role": a[1], "units": [names.get(c, c) for c in a[2]], "active": a[3]}
+        {
+            "username": a.username,
+            "role": a.role,
+            "units": [names.get(c, c) for c in a.org_units],
+            "teams": [team_names.get(c, c) for c in a.teams],
+            "active": a.active,
+        }
         for a in accounts.accounts()
     ]
     response = render(
@@ -442,6 +456,7 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "roles": [r.value for r in Role],
             "units": [u for u in programme.org_units if u.kind != "benchmark"],
+            "teams": programme.teams,
             "issued": issued,
             "events": accounts.account_events(),
             "me": me,

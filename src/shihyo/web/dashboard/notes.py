@@ -117,13 +117,16 @@ def _back(state: ProgrammeState, period: Period, subject: str) -> str:
 @require_http_methods(["GET", "POST"])
 @member_view
 def commentary_page(request: HttpRequest, programme: str, period: str, subject: str = PROGRAMME_WIDE) -> HttpResponse:
-    if not permissions.can_write_notes(request.user):
-        return forbidden(request, _("Only the programme office writes commentary."))
+    if not permissions.can_draft_some_commentary(request.user):
+        return forbidden(request, _("Only the programme office and the team that owns an indicator write commentary."))
     state = evaluate_programme(resolve_programme(programme))
     chosen = _period(period)
     indicator = state.programme.indicator_by_code().get(subject) if subject else None
     if subject and indicator is None:
         raise Http404(subject)
+    if not permissions.can_write_commentary(request.user, state.programme, subject):
+        return forbidden(request, _("Only the programme office and the team that owns an indicator write commentary."))
+    office = permissions.can_write_notes(request.user)
     current = state.notes.commentary_of(subject, chosen, drafts=True)
     context: dict[str, Any] = {
         "title": _("Commentary"),
@@ -135,10 +138,23 @@ def commentary_page(request: HttpRequest, programme: str, period: str, subject: 
         "form": request.POST if request.method == "POST" else _initial(current),
         "back": _back(state, chosen, subject),
         "limits": {"text": TEXT_LIMIT, "item": ITEM_LIMIT, "items": ITEMS_LIMIT},
+        "publishes": office,  # a team member writes drafts; the office publishes them
     }
     if request.method == "POST":
         try:
             data = CommentaryForm(request.POST).parsed()
+            if data["state"] is NoteState.PUBLISHED and not office:
+                raise ValidationFailed(
+                    [
+                        Problem(
+                            "",
+                            None,
+                            "state",
+                            ja="公開は事務局が行います。下書きとして保存してください",
+                            en="the programme office publishes commentary; save it as a draft",
+                        )
+                    ]
+                )
             entry = Commentary(
                 subject=subject,
                 period=chosen,
@@ -160,9 +176,7 @@ def commentary_page(request: HttpRequest, programme: str, period: str, subject: 
             context["problems"] = exc.problems
             return render(request, "dashboard/commentary_edit.html", context, status=400)
         if recorded:
-            messages.success(
-                request, _("Published.") if entry.state is NoteState.PUBLISHED else _("Saved as a draft.")
-            )
+            messages.success(request, _("Published.") if entry.state is NoteState.PUBLISHED else _("Saved as a draft."))
         else:
             messages.info(request, _("Nothing changed."))
         return redirect(context["back"])

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from shihyo.core.charts import build_chart, chart_table, vega_lite
-from shihyo.core.commentary import roadmap_subjects
+from shihyo.core.commentary import owning_teams, roadmap_subjects
 from shihyo.core.indicators import Indicator, describe
 from shihyo.core.official_rows import mark_table
 from shihyo.core.overview import AreaCards, card, main_org_unit, overview
@@ -46,9 +46,13 @@ def _unit(request: HttpRequest, state: ProgrammeState) -> str:
 
 
 def _audience(user: permissions.User, office: bool) -> str:
-    """Who a cached page fragment is for: the office that writes, reviewers, or the public."""
+    """Who a cached page fragment is for: the office that writes, members of some teams (who see links to
+    the commentary of their teams' indicators), reviewers, or the public."""
     if permissions.can_write_notes(user):
         return "writer"
+    teams = permissions.teams_of(user)
+    if teams:
+        return "team:" + ",".join(sorted(teams)) + (":office" if office else "")
     return "office" if office else "public"
 
 
@@ -57,6 +61,9 @@ def _commentary_url(context: dict[str, Any], subject: str = "") -> str:
     if "notes_base" not in context:
         return ""
     code, period = context["notes_base"]
+    teams = context.get("notes_teams")  # None: the office, who writes everything
+    if teams is not None and not (subject and teams & owning_teams(context["programme"], subject)):
+        return ""
     if subject:
         return reverse("dashboard:commentary", args=[code, period, subject])
     return reverse("dashboard:programme-commentary", args=[code, period])
@@ -67,6 +74,7 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
     query = DashboardQuery(request.GET).parsed()
     default = getattr(settings, "SHIHYO_DEFAULT_PROGRAMME", "") or None
     code = resolve_programme(query["programme"] or None, default=default, several_ok=True)
+
     def moment(programme: str) -> datetime | None:  # anonymous visitors: the moments the published data changed
         asked: datetime | None = query["as_of"]
         return asked if request.user.is_authenticated else published.published_moment(programme, asked)
@@ -97,8 +105,10 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
         "fragment_key": f"{state.result.programme.code}:{state.version}:{request.GET.get('as_of', '')}:"
         f"{period.key if period else ''}:{unit}:{lang()}:{_audience(request.user, office)}",
     }
-    if period is not None and permissions.can_write_notes(request.user):
+    if period is not None and permissions.can_draft_some_commentary(request.user):
         context["notes_base"] = (state.code, period.key)
+        if not permissions.can_write_notes(request.user):
+            context["notes_teams"] = permissions.teams_of(request.user)
     return state, context
 
 
@@ -161,7 +171,8 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         reconciliations=cache(lambda: [r for r in state.reconciliations if r.code == code]),
         differs=Verdict.DIFFERS,
         targets=programme.targets_of(code),
-        note=state.notes.commentary_of(code, period, drafts=context["office"]),
+        # drafts: for the office and reviewers, and for the team that owns the indicator (it writes them)
+        note=state.notes.commentary_of(code, period, drafts=context["office"] or bool(_commentary_url(context, code))),
         edit_url=_commentary_url(context, code),
     )
     return render(request, "dashboard/indicator.html", context)
@@ -191,7 +202,9 @@ def roadmap_page(request: HttpRequest) -> HttpResponse:
         indicators=state.result.programme.indicator_by_code(),
         teams={t.code: t for t in state.result.programme.teams},
         progress={code: state.notes.progress_of(code, context["period"]) for code in roadmap_subjects(state.programme)},
-        progress_url=reverse("dashboard:progress", args=context["notes_base"]) if "notes_base" in context else "",
+        progress_url=reverse("dashboard:progress", args=context["notes_base"])
+        if "notes_base" in context and "notes_teams" not in context
+        else "",
     )
     return render(request, "dashboard/roadmap.html", context)
 
