@@ -205,6 +205,10 @@ def _world() -> World:
         "subject": [i.code for i in programme.indicators],
         "series": [s.code for s in programme.series],
         "index": ["0"],
+        "level": ["pillar", "area", "measure", "task"],
+        "node": [
+            c for p in programme.pillars for a in p.areas for c in (p.code, a.code, *(m.code for m in a.measures))
+        ],
     }
     world = World(codes)
     users = get_user_model().objects

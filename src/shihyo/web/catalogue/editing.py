@@ -96,12 +96,13 @@ def propose_at(code: str, file: str, index: int | None, item: dict[str, Any]) ->
 
 def propose_files(
     code: str,
-    replaced: dict[str, list[dict[str, Any]]],
+    replaced: dict[str, Any],
     *,
     base: int | None = None,
     documents: dict[str, str] | None = None,
 ) -> Proposal:
-    """The stored files with whole item lists replaced (an uploaded workbook's sheets), checked together."""
+    """The stored files with whole documents replaced (an uploaded workbook's sheets, the roadmap's
+    programme.yaml), checked together."""
     if base is None:
         base = repository.read_definitions(code).revision_id
     if documents is None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shihyo.web.dashboard import editor, notes, reconciliation, views
+from shihyo.web.dashboard import editor, notes, reconciliation, roadmap_editor, views
 from shihyo.web.dashboard.page_cache import cached_page
 
 app_name = "dashboard"
@@ -23,5 +23,8 @@ urlpatterns = [
     path("catalogue/<slug:programme>/targets/<int:index>/", editor.target_page, name="target-edit"),
     path("catalogue/<slug:programme>/series/new/", editor.series_page, name="series-new"),
     path("catalogue/<slug:programme>/series/<slug:series>/", editor.series_page, name="series-edit"),
+    path("catalogue/<slug:programme>/roadmap/", roadmap_editor.roadmap_list, name="roadmap-list"),
+    path("catalogue/<slug:programme>/roadmap/<slug:level>/new/", roadmap_editor.node_page, name="roadmap-new"),
+    path("catalogue/<slug:programme>/roadmap/<slug:level>/<str:node>/", roadmap_editor.node_page, name="roadmap-edit"),
     path("assets/vega-embed.js", views.vega_bundle, name="vega"),
 ]
