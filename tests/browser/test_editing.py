@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import MINATO, Web, serving
+from tests.browser.test_accessibility import check_axe
 from tests.browser.test_collection import Shihyo
 
 PASSWORD = "browser-editing-password-1"
@@ -102,9 +103,39 @@ def test_the_office_publishes_commentary_that_visitors_see_as_its_own(web: Web) 
     web.assert_clean()
 
 
+def test_the_office_renames_a_measure_in_the_roadmap_tree_with_the_keyboard(web: Web) -> None:
+    office = sign_in(web, "office", "/catalogue/minato/roadmap/")
+    check_axe(office, "roadmap-editor-ja")
+    tree = office.locator("#roadmap-tree")
+    tree.get_by_role("link", name="変更 行政手続のオンライン化").click()
+    expect(office.locator("h1")).to_contain_text("ロードマップを変更")
+    check_axe(office, "roadmap-node-ja")
+    office.locator("#name").fill("行政手続のオンライン化・デジタル化")
+    office.locator("#summary").press("End")
+    office.keyboard.type("\n書かない窓口")
+    office.get_by_role("button", name="変更内容を確認").focus()
+    office.keyboard.press("Enter")
+    preview = office.locator("#node-preview")
+    expect(preview).to_contain_text("行政手続のオンライン化・デジタル化")
+    expect(preview).to_contain_text("書かない窓口")
+    office.locator("#reason").fill("施策名の見直し")
+    office.get_by_role("button", name="保存する").click()
+    expect(office.locator(".notice--ok")).to_contain_text("定義の新しい版として保存しました")
+    roadmap = web.open("/roadmap/?programme=minato")
+    expect(roadmap.locator("main")).to_contain_text("行政手続のオンライン化・デジタル化")
+    expect(roadmap.locator("main")).to_contain_text("書かない窓口")
+    web.assert_clean()
+
+
 def test_a_reviewer_reaches_no_editing_page(web: Web) -> None:
     reviewer = sign_in(web, "reviewer", "/collection/")
-    for path in ("/catalogue/minato/series/", "/catalogue/minato/targets/0/", "/notes/minato/FY2024/progress/"):
+    for path in (
+        "/catalogue/minato/series/",
+        "/catalogue/minato/targets/0/",
+        "/notes/minato/FY2024/progress/",
+        "/catalogue/minato/roadmap/",
+        "/catalogue/minato/roadmap/task/P1.A1.M1.T1/",
+    ):
         response = reviewer.goto(web.base + path)
         assert response is not None and response.status == 403, path
     expect(reviewer.get_by_role("link", name="カタログ")).to_have_count(0)
