@@ -136,6 +136,9 @@ ENDPOINTS = (
     Endpoint("catalogue: roadmap", "get", "/catalogue/mini/roadmap/", ADMIN_ONLY),
     Endpoint("catalogue: a measure", "get", "/catalogue/mini/roadmap/measure/P1.A1.M1/", ADMIN_ONLY),
     Endpoint("catalogue: new pillar", "get", "/catalogue/mini/roadmap/pillar/new/", ADMIN_ONLY),
+    Endpoint("catalogue: org units", "get", "/catalogue/mini/org-units/list/", ADMIN_ONLY),
+    Endpoint("catalogue: an org unit", "get", "/catalogue/mini/org-units/ward_a/edit/", ADMIN_ONLY),
+    Endpoint("catalogue: new team", "get", "/catalogue/mini/teams/new/", ADMIN_ONLY),
     Endpoint("own API tokens", "get", "/account/tokens/", MEMBERS),
     Endpoint(
         "make an API token",

@@ -206,6 +206,8 @@ def _world() -> World:
         "series": [s.code for s in programme.series],
         "index": ["0"],
         "level": ["pillar", "area", "measure", "task"],
+        "directory": ["org-units", "teams"],
+        "item": [*(u.code for u in programme.org_units), *(t.code for t in programme.teams)],
         "node": [
             c for p in programme.pillars for a in p.areas for c in (p.code, a.code, *(m.code for m in a.measures))
         ],

@@ -136,3 +136,13 @@ def test_a_parent_of_reporting_units_has_no_value_of_its_own(broken: Path) -> No
     assert city_rows and sorted(p.line or 0 for p in own) == city_rows
     assert own[0].en == "city has its own value and 2 units that roll up to it"
     assert "テスト市に自身の値があります" in own[0].ja
+
+
+def test_an_org_unit_above_itself_is_refused(broken: Path) -> None:
+    text = (broken / "org_units.yaml").read_text(encoding="utf-8")
+    city = text.split("- code: ward_a")[0]
+    assert "parent" not in city, "fixture changed: the city has no parent"
+    (broken / "org_units.yaml").write_text(text.replace(city, city.rstrip("\n") + "\n  parent: ward_a\n"), "utf-8")
+    rendered = "\n".join(p.render("en") for p in problems_of(broken))
+    assert "following the parents of 'city' leads back to itself (via ward_a)" in rendered
+    assert "following the parents of 'ward_a' leads back to itself (via city)" in rendered

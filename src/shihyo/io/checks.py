@@ -197,6 +197,19 @@ def _check_organisation(programme: Programme, places: Places) -> list[Problem]:
                     "a benchmark unit has no parent",
                 )
             )
+        above, seen = o.parent, {o.code}
+        while above in orgs and above not in seen:  # up the parents: a unit must not end up above itself
+            seen.add(above)
+            above = orgs[above].parent
+        if above is not None and above in seen:
+            problems.append(
+                places.problem(
+                    o.code,
+                    f"{o.code}.parent",
+                    f"親組織をたどると「{o.code}」自身に戻ります（{o.parent}）",
+                    f"following the parents of '{o.code}' leads back to itself (via {o.parent})",
+                )
+            )
     for target in programme.targets:
         for unit in target.org_units:
             if unit not in orgs:

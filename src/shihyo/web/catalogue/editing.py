@@ -81,6 +81,15 @@ def propose(code: str, file: str, item_code: str | None, item: dict[str, Any]) -
     return propose_files(code, {file: items}, base=base, documents=documents)
 
 
+def propose_without(code: str, file: str, item_code: str) -> Proposal:
+    """The stored files without the item `item_code` of `file`: refused, with what still needs it named, when
+    anything does (a child org unit, a figure, a target, a series' reporters, an open round, a task)."""
+    base = repository.read_definitions(code).revision_id
+    documents = repository.definition_documents(code)
+    items = [i for i in yaml.safe_load(documents[file]) or [] if str(i.get("code")) != item_code]
+    return propose_files(code, {file: items}, base=base, documents=documents)
+
+
 def propose_at(code: str, file: str, index: int | None, item: dict[str, Any]) -> Proposal:
     """As `propose`, for files whose items have no code (targets): the item at `index`, or a new one."""
     base = repository.read_definitions(code).revision_id

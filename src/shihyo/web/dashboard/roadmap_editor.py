@@ -9,22 +9,18 @@ reason, stored as a definition revision. Fields the form does not show (e.g. Eng
 from __future__ import annotations
 
 import copy
-import dataclasses
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
 
 import yaml
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from shihyo.core import clock, inputs
+from shihyo.core import inputs
 from shihyo.core.model import TaskPhase
 from shihyo.core.problems import Problem, ValidationFailed
 from shihyo.io.directory import PROGRAMME
@@ -33,6 +29,7 @@ from shihyo.web.catalogue import editing, repository
 from shihyo.web.catalogue.evaluation import evaluate_programme
 from shihyo.web.collection import permissions
 from shihyo.web.collection.views import forbidden, member_view
+from shihyo.web.dashboard import edit_steps
 from shihyo.web.forms import ListField, ParsedForm, Parser
 
 LEVELS = ("pillar", "area", "measure", "task")
@@ -164,18 +161,6 @@ FORM_FIELDS = frozenset(("code", "name", "subtitle", "aim", "heading", "indicato
 FORM_FIELDS |= {"owner_team", "note"}
 
 
-def _on_the_form(problems: Sequence[Problem]) -> list[Problem]:
-    """The files' problems of the changed node, named by the form's field (the stored files were valid, so
-    every problem comes from the change): `pillars[0].areas[3].code` → `code`."""
-    moved = []
-    for problem in problems:
-        key = re.sub(r"\[\d+\]", "", (problem.where or "").rsplit(".", 1)[-1])
-        if key in FORM_FIELDS:
-            problem = dataclasses.replace(problem, file="", line=None, where=key)
-        moved.append(problem)
-    return moved
-
-
 def _problem(field: str, ja: str, en: str) -> ValidationFailed:
     return ValidationFailed([Problem("", None, field, ja=ja, en=en)])
 
@@ -216,23 +201,6 @@ def _changed_document(
     siblings.append(node)
     after = _shown(level, node)
     return changed, [(k, "", v) for k, v in after.items() if v], []
-
-
-def _required_reason(reason: str) -> None:
-    if not reason:
-        raise ValidationFailed(
-            [
-                Problem(
-                    "",
-                    None,
-                    "reason",
-                    ja="変更の理由を書いてください",
-                    en="say why you make the change",
-                    hint_ja="履歴に残ります",
-                    hint_en="it is kept in the history",
-                )
-            ]
-        )
 
 
 @require_http_methods(["GET"])
@@ -293,27 +261,13 @@ def node_page(request: HttpRequest, programme: str, level: str, node: str | None
         if drop and node is None:
             raise _problem("action", "追加中の項目は削除できません", "a node being added cannot be dropped")
         changed, fields, dropped = _changed_document(document, level, node, data, drop)
-        try:
-            proposal = editing.propose_files(code, {PROGRAMME: changed}, base=data["base"])
-        except ValidationFailed as exc:
-            raise ValidationFailed(_on_the_form(exc.problems)) from None
-        if action in ("save", "drop") and data["previewed"] == proposal.digest:
-            _required_reason(data["reason"])
-            by = request.user.get_username()
-            saved = editing.save(proposal, base=data["base"], by=by, reason=data["reason"], now=clock.now())
-            messages.success(
-                request, _("Saved as a new version of the definitions.") if saved else _("Nothing changed.")
-            )
-            return redirect(context["back"])
-        context.update(
-            changes=editing.preview(proposal),
-            digest=proposal.digest,
-            previewed=True,
-            dropping=drop,
-            field_changes=fields,
-            dropped=dropped,
-            base=data["base"],
+        proposal = edit_steps.proposed(
+            lambda: editing.propose_files(code, {PROGRAMME: changed}, base=data["base"]), FORM_FIELDS
         )
+        done = edit_steps.preview_or_save(request, proposal, data, context, saving=action in ("save", "drop"))
+        if done is not None:
+            return done
+        context.update(dropping=drop, field_changes=fields, dropped=dropped)
     except ValidationFailed as exc:
         if errors.wants_json(request):
             raise

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shihyo.web.dashboard import editor, notes, reconciliation, roadmap_editor, views
+from shihyo.web.dashboard import directory_editor, editor, notes, reconciliation, roadmap_editor, views
 from shihyo.web.dashboard.page_cache import cached_page
 
 app_name = "dashboard"
@@ -26,5 +26,12 @@ urlpatterns = [
     path("catalogue/<slug:programme>/roadmap/", roadmap_editor.roadmap_list, name="roadmap-list"),
     path("catalogue/<slug:programme>/roadmap/<slug:level>/new/", roadmap_editor.node_page, name="roadmap-new"),
     path("catalogue/<slug:programme>/roadmap/<slug:level>/<str:node>/", roadmap_editor.node_page, name="roadmap-edit"),
+    path("catalogue/<slug:programme>/<slug:directory>/list/", directory_editor.directory_list, name="directory-list"),
+    path("catalogue/<slug:programme>/<slug:directory>/new/", directory_editor.directory_page, name="directory-new"),
+    path(
+        "catalogue/<slug:programme>/<slug:directory>/<slug:item>/edit/",
+        directory_editor.directory_page,
+        name="directory-edit",
+    ),
     path("assets/vega-embed.js", views.vega_bundle, name="vega"),
 ]

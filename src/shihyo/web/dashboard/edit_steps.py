@@ -1,0 +1,82 @@
+"""The steps every on-screen change of the definitions shares: check, preview, save with a reason.
+
+A view builds the changed files into a `Proposal` (the files' own rules judge it); `preview_or_save` then
+either stores it — when the office pressed save on exactly the change it previewed, with a reason — or puts
+the preview (figures that move, the digest a save must carry) into the page. Problems the files' rules find
+in the changed item are moved to the form's fields, so the office reads "[owner_team]", not a file line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from shihyo.core import clock
+from shihyo.core.problems import Problem, ValidationFailed
+from shihyo.web.catalogue import editing
+
+INDEX = re.compile(r"\[\d+\]")
+
+
+def on_the_form(problems: Sequence[Problem], fields: Collection[str]) -> list[Problem]:
+    """The files' problems of the changed item, named by the form's field (the stored files were valid, so
+    every problem comes from the change): `pillars[0].areas[3].code` → `code`."""
+    moved = []
+    for problem in problems:
+        key = INDEX.sub("", (problem.where or "").rsplit(".", 1)[-1])
+        if key in fields:
+            problem = dataclasses.replace(problem, file="", line=None, where=key)
+        moved.append(problem)
+    return moved
+
+
+def proposed(build: Callable[[], editing.Proposal], fields: Collection[str]) -> editing.Proposal:
+    """`build()`, its problems moved to the form's fields."""
+    try:
+        return build()
+    except ValidationFailed as exc:
+        raise ValidationFailed(on_the_form(exc.problems, fields)) from None
+
+
+def required_reason(reason: str) -> None:
+    if not reason:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "",
+                    None,
+                    "reason",
+                    ja="変更の理由を書いてください",
+                    en="say why you make the change",
+                    hint_ja="履歴に残ります",
+                    hint_en="it is kept in the history",
+                )
+            ]
+        )
+
+
+def preview_or_save(
+    request: HttpRequest,
+    proposal: editing.Proposal,
+    data: dict[str, Any],
+    context: dict[str, Any],
+    *,
+    saving: bool,
+) -> HttpResponse | None:
+    """Save (and answer with a redirect to `context["back"]`) when `saving` and the form carries the digest
+    of this very change; else fill the preview into `context` and answer None (the view renders)."""
+    if saving and data["previewed"] == proposal.digest:
+        required_reason(data["reason"])
+        by = request.user.get_username()
+        saved = editing.save(proposal, base=data["base"], by=by, reason=data["reason"], now=clock.now())
+        messages.success(request, _("Saved as a new version of the definitions.") if saved else _("Nothing changed."))
+        return redirect(context["back"])
+    context.update(changes=editing.preview(proposal), digest=proposal.digest, previewed=True, base=data["base"])
+    return None
