@@ -133,6 +133,8 @@ ENDPOINTS = (
     Endpoint("catalogue: series", "get", "/catalogue/mini/series/", ADMIN_ONLY),
     Endpoint("catalogue: a series", "get", "/catalogue/mini/series/online/", ADMIN_ONLY),
     Endpoint("catalogue: new series", "get", "/catalogue/mini/series/new/", ADMIN_ONLY),
+    Endpoint("catalogue: new indicator", "get", "/catalogue/mini/indicators/new/?kind=ratio", ADMIN_ONLY),
+    Endpoint("catalogue: an indicator", "get", "/catalogue/mini/indicators/online_share/", ADMIN_ONLY),
     Endpoint("catalogue: roadmap", "get", "/catalogue/mini/roadmap/", ADMIN_ONLY),
     Endpoint("catalogue: a measure", "get", "/catalogue/mini/roadmap/measure/P1.A1.M1/", ADMIN_ONLY),
     Endpoint("catalogue: new pillar", "get", "/catalogue/mini/roadmap/pillar/new/", ADMIN_ONLY),

@@ -25,24 +25,34 @@ from shihyo.web.catalogue import editing
 INDEX = re.compile(r"\[\d+\]")
 
 
-def on_the_form(problems: Sequence[Problem], fields: Collection[str]) -> list[Problem]:
+def on_the_form(
+    problems: Sequence[Problem], fields: Collection[str], whole: tuple[str, str] | None = None
+) -> list[Problem]:
     """The files' problems of the changed item, named by the form's field (the stored files were valid, so
-    every problem comes from the change): `pillars[0].areas[3].code` → `code`."""
+    every problem comes from the change): `pillars[0].areas[3].code` → `code`, `x.base.period` → `base_period`;
+    a problem placed on the item as a whole goes to `whole` when given (an expression's unknown code)."""
     moved = []
     for problem in problems:
-        key = INDEX.sub("", (problem.where or "").rsplit(".", 1)[-1])
-        if key in fields:
-            problem = dataclasses.replace(problem, file="", line=None, where=key)
+        if whole is not None and problem.where == whole[0]:
+            moved.append(dataclasses.replace(problem, file="", line=None, where=whole[1]))
+            continue
+        parts = INDEX.sub("", problem.where or "").split(".")
+        for key in (parts[-1], "_".join(parts[-2:])):  # `code`, or `base.period` → `base_period`
+            if key in fields:
+                problem = dataclasses.replace(problem, file="", line=None, where=key)
+                break
         moved.append(problem)
     return moved
 
 
-def proposed(build: Callable[[], editing.Proposal], fields: Collection[str]) -> editing.Proposal:
+def proposed(
+    build: Callable[[], editing.Proposal], fields: Collection[str], whole: tuple[str, str] | None = None
+) -> editing.Proposal:
     """`build()`, its problems moved to the form's fields."""
     try:
         return build()
     except ValidationFailed as exc:
-        raise ValidationFailed(on_the_form(exc.problems, fields)) from None
+        raise ValidationFailed(on_the_form(exc.problems, fields, whole)) from None
 
 
 def required_reason(reason: str) -> None:

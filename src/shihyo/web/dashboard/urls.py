@@ -1,6 +1,14 @@
 from django.urls import path
 
-from shihyo.web.dashboard import directory_editor, editor, notes, reconciliation, roadmap_editor, views
+from shihyo.web.dashboard import (
+    directory_editor,
+    editor,
+    indicator_editor,
+    notes,
+    reconciliation,
+    roadmap_editor,
+    views,
+)
 from shihyo.web.dashboard.page_cache import cached_page
 
 app_name = "dashboard"
@@ -23,6 +31,12 @@ urlpatterns = [
     path("catalogue/<slug:programme>/targets/<int:index>/", editor.target_page, name="target-edit"),
     path("catalogue/<slug:programme>/series/new/", editor.series_page, name="series-new"),
     path("catalogue/<slug:programme>/series/<slug:series>/", editor.series_page, name="series-edit"),
+    path("catalogue/<slug:programme>/indicators/new/", indicator_editor.indicator_page, name="indicator-new"),
+    path(
+        "catalogue/<slug:programme>/indicators/<slug:indicator>/",
+        indicator_editor.indicator_page,
+        name="indicator-edit",
+    ),
     path("catalogue/<slug:programme>/roadmap/", roadmap_editor.roadmap_list, name="roadmap-list"),
     path("catalogue/<slug:programme>/roadmap/<slug:level>/new/", roadmap_editor.node_page, name="roadmap-new"),
     path("catalogue/<slug:programme>/roadmap/<slug:level>/<str:node>/", roadmap_editor.node_page, name="roadmap-edit"),
