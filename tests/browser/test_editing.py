@@ -127,6 +127,60 @@ def test_the_office_renames_a_measure_in_the_roadmap_tree_with_the_keyboard(web:
     web.assert_clean()
 
 
+def test_the_office_adds_an_indicator_puts_it_in_an_area_and_sets_its_target(web: Web) -> None:
+    office = sign_in(web, "office", "/catalogue/minato/series/")
+    before = datetime.now(TOKYO).isoformat(timespec="seconds")
+    office.get_by_role("link", name="指標を追加").click()
+    office.locator("#kind-choice").select_option("ratio")
+    office.get_by_role("button", name="この種類の入力欄を表示").click()
+    expect(office.locator("#numerator")).to_be_visible()
+    office.locator("#code").fill("cert_per_1000")
+    office.locator("#name").fill("人口千人当たりの証明書発行件数")
+    office.locator("#unit").fill("件")
+    office.locator("#decimals").fill("1")
+    office.locator("#numerator").select_option("cert_total")
+    office.locator("#denominator").select_option("population")
+    office.locator("#factor").fill("1000")
+    office.get_by_role("button", name="変更内容を確認").click()
+    expect(office.locator("#preview")).to_contain_text("cert_per_1000")  # its new figures, before saving
+    office.locator("#reason").fill("人口当たりの指標を追加")
+    office.get_by_role("button", name="保存する").click()
+    expect(office.locator(".notice--ok")).to_contain_text("定義の新しい版として保存しました")
+
+    web.goto(office, "/catalogue/minato/roadmap/area/P1.A1/")
+    office.get_by_label("人口千人当たりの証明書発行件数").check()
+    office.get_by_role("button", name="変更内容を確認").click()
+    expect(office.locator("#node-preview")).to_contain_text("cert_per_1000")
+    office.locator("#reason").fill("区分の主要指標に追加")
+    office.get_by_role("button", name="保存する").click()
+    expect(office.locator(".notice--ok")).to_be_visible()
+
+    web.goto(office, "/catalogue/minato/targets/new/")
+    office.locator("#indicator").select_option("cert_per_1000")
+    office.locator("#direction").select_option("higher")
+    office.get_by_label("対象期間 1").fill("FY2025")
+    office.get_by_label("値 1").fill("900")
+    office.get_by_label("最終目標 1").check()
+    office.get_by_role("button", name="変更内容を確認").click()
+    problems = office.locator("#problems")
+    assert problems.count() == 0, problems.inner_text()
+    expect(office.locator("#preview")).to_contain_text("まだ保存していません")
+    office.locator("#reason").fill("R7年度の目標を設定")
+    office.get_by_role("button", name="保存する").click()
+    expect(office.locator(".notice--ok")).to_be_visible()
+
+    def card(page: Page) -> Locator:
+        return page.locator("li.card").filter(has=page.locator("a[href^='/indicators/cert_per_1000/']"))
+
+    overview = web.open("/?programme=minato")
+    expect(card(overview)).to_contain_text("人口千人当たりの証明書発行件数")
+    expect(card(overview)).to_contain_text("900.0件")
+    earlier = web.open(f"/?programme=minato&as_of={quote(before)}")
+    expect(earlier.locator("li.card").first).to_be_visible()
+    expect(card(earlier)).to_have_count(0)  # as of before the change, the programme had no such indicator
+    web.assert_clean()
+
+
 def test_a_reviewer_reaches_no_editing_page(web: Web) -> None:
     reviewer = sign_in(web, "reviewer", "/collection/")
     for path in (
@@ -135,6 +189,8 @@ def test_a_reviewer_reaches_no_editing_page(web: Web) -> None:
         "/notes/minato/FY2024/progress/",
         "/catalogue/minato/roadmap/",
         "/catalogue/minato/roadmap/task/P1.A1.M1.T1/",
+        "/catalogue/minato/indicators/new/",
+        "/catalogue/minato/org-units/list/",
     ):
         response = reviewer.goto(web.base + path)
         assert response is not None and response.status == 403, path

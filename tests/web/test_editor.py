@@ -186,3 +186,19 @@ def test_only_the_office_reaches_the_catalogue(mini: Dataset, client: Client) ->
         assert other.get("/catalogue/mini/series/").status_code == 403
         assert other.post("/catalogue/mini/series/online/", {"action": "preview"}).status_code == 403
     assert office().get("/catalogue/mini/series/").status_code == 200
+
+
+def test_a_new_target_from_the_form_with_its_optional_fields_blank_is_saved(mini: Dataset) -> None:
+    client = office()
+    base = client.get("/catalogue/mini/targets/new/").context["base"]
+    data = {"indicator": "online_share", "kind": "level", "direction": "higher", "base_period": "", "source": "",
+            "note": "", "period-0": "FY2025", "value-0": "80", "final": "0", "base": base}  # fmt: skip
+    preview = client.post("/catalogue/mini/targets/new/", {**data, "action": "preview"})
+    assert preview.status_code == 200, preview.content.decode()[-3000:]
+    saved = client.post(
+        "/catalogue/mini/targets/new/",
+        {**data, "action": "save", "previewed": preview.context["digest"], "reason": "目標の追加"},
+    )
+    assert saved.status_code == 302
+    targets = [t for t in definitions_of("mini").targets if t.indicator == "online_share"]
+    assert any(str(p.value) == "80" and p.final for t in targets for p in t.points)

@@ -96,7 +96,7 @@ def propose_at(code: str, file: str, index: int | None, item: dict[str, Any]) ->
     documents = repository.definition_documents(code)
     items = yaml.safe_load(documents[file]) or []
     if index is None:
-        items.append(item)
+        items.append({k: v for k, v in item.items() if v not in (None, "", [])})  # a blank field is not given
     else:
         items[index] = {**items[index], **item}  # fields the form does not show are kept as stored
         items[index] = {k: v for k, v in items[index].items() if v not in (None, "", [])}
