@@ -134,6 +134,7 @@ def test_the_office_adds_an_indicator_puts_it_in_an_area_and_sets_its_target(web
     office.locator("#kind-choice").select_option("ratio")
     office.get_by_role("button", name="この種類の入力欄を表示").click()
     expect(office.locator("#numerator")).to_be_visible()
+    check_axe(office, "indicator-form-ja")
     office.locator("#code").fill("cert_per_1000")
     office.locator("#name").fill("人口千人当たりの証明書発行件数")
     office.locator("#unit").fill("件")
@@ -155,6 +156,10 @@ def test_the_office_adds_an_indicator_puts_it_in_an_area_and_sets_its_target(web
     office.get_by_role("button", name="保存する").click()
     expect(office.locator(".notice--ok")).to_be_visible()
 
+    web.goto(office, "/catalogue/minato/org-units/kita/edit/")
+    check_axe(office, "org-unit-form-ja")
+    web.goto(office, "/catalogue/minato/teams/digital_window_pt/edit/")
+    check_axe(office, "team-form-ja")
     web.goto(office, "/catalogue/minato/targets/new/")
     office.locator("#indicator").select_option("cert_per_1000")
     office.locator("#direction").select_option("higher")
