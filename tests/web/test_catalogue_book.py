@@ -106,6 +106,9 @@ def test_an_untouched_workbook_changes_nothing(office: Client) -> None:
         ("目標", "value", "たくさん", "目標!"),
         ("目標", "period", "来年", "目標!"),
         ("系列", "reported_by", "no_such_unit", "no_such_unit"),
+        ("指標", "kind", "planet", "指標!"),
+        ("指標", "base", "sometime", "指標!"),
+        ("指標", "decimals", "=A1", "数式は使えません"),
     ],
 )
 def test_a_broken_sheet_names_the_cell_and_saves_nothing(
@@ -136,3 +139,46 @@ def test_hostile_and_stale_workbooks_are_refused(office: Client) -> None:
     stale["B3"].value = str(int(stale["B3"].value) - 1)
     response = upload(office, book)
     assert response.status_code == 400 and "定義が変更されています" in response.content.decode()
+
+
+def test_an_indicator_changed_in_excel_moves_its_figures_and_keeps_its_chart(office: Client) -> None:
+    book = download(office)
+    ws = book["指標"]
+    r = row_of(ws, "code", "online_per_1000")
+    assert ws.cell(r, column(ws, "factor")).value == "1000" and ws.cell(r, column(ws, "kind")).value == "ratio"
+    ws.cell(r, column(ws, "factor")).value = "10000"
+    ws.cell(r, column(ws, "name")).value = "人口1万人当たりのオンライン申請件数"
+    preview = upload(office, book)
+    assert preview.status_code == 200, [p.render() for p in preview.context.get("problems", [])]
+    moved = {c.code for c in preview.context["changes"].shown}
+    assert moved == {"online_per_1000"}  # only that indicator's figures move
+    charts = {i.code: i.chart for i in definitions_of("minato").indicators}
+    saved = office.post(
+        "/catalogue/minato/upload/", {"action": "save", "previewed": preview.context["digest"], "reason": "1万人当たり"}
+    )
+    assert saved.status_code == 302
+    after = {i.code: i for i in definitions_of("minato").indicators}
+    assert after["online_per_1000"].name == "人口1万人当たりのオンライン申請件数"
+    assert {c: i.chart for c, i in after.items()} == charts  # the charts the workbook does not hold are kept
+
+
+def test_a_workbook_made_before_the_indicators_sheet_keeps_the_indicators(office: Client) -> None:
+    book = download(office)
+    del book["指標"]
+    preview = upload(office, book)
+    assert preview.status_code == 200 and preview.context["changes"].total == 0
+
+
+def test_kobes_catalogue_round_trips_unchanged(office: Client) -> None:
+    from tests.conftest import KOBE
+
+    save_dataset(read_programme_dir(KOBE), now=T0, recorded_by="office", reason="load")
+    response = office.get("/catalogue/kobe/catalogue.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book["指標"].max_row > 40  # every indicator, restated bases and expressions included
+    out = io.BytesIO()
+    book.save(out)
+    file = SimpleUploadedFile("kobe-catalogue.xlsx", out.getvalue(), content_type=XLSX)
+    preview = office.post("/catalogue/kobe/upload/", {"file": file})
+    assert preview.status_code == 200, [p.render() for p in preview.context.get("problems", [])]
+    assert preview.context["changes"].total == 0

@@ -1,7 +1,11 @@
-"""The catalogue as an Excel workbook the office edits and uploads: series (with who reports them) and
-targets, one row per series and one row per target point, with drop-down lists where a field has fixed
-values. Reading it back gives the items of `series.yaml` and `targets.yaml` and the cell of every field,
-so a problem found by the files' own rules is named by sheet and cell.
+"""The catalogue as an Excel workbook the office edits and uploads: series (with who reports them),
+indicators and targets, one row per series, per indicator and per target point, with drop-down lists where
+a field has fixed values. Reading it back gives the items of `series.yaml`, `indicators.yaml` and
+`targets.yaml` and the cell of every field, so a problem found by the files' own rules is named by sheet
+and cell. An indicator's row has a column per parameter of every kind; a row fills those of its kind. A
+base is written `previous_year`, a period (`FY2017`) or `series:CODE` (`series:CODE@FY2017` with the period
+the series restates). A workbook without the indicators sheet (made before it existed) keeps the stored
+indicators.
 
 Row 1 holds the headings, row 2 the field names of the format (the reader goes by them, so columns may be
 reordered), data from row 3. A sheet `shihyo` records the programme and the definition version the
@@ -11,6 +15,7 @@ workbook was made from; an upload made from an older version is refused rather t
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +24,7 @@ import xlsxwriter
 from openpyxl import load_workbook  # type: ignore[import-untyped]  # no stubs
 
 from shihyo.core.assignments import KINDS
+from shihyo.core.indicators import ChangeMode, IndicatorKind
 from shihyo.core.model import Direction, OrgAggregation, PartRelation, TargetKind, TimeAggregation
 from shihyo.core.problems import Problem
 from shihyo.io.submissions import CELL_PROBLEMS, MAX_BYTES, MAX_EXPANDED, _cell_text, _expanded_size, cell_name
@@ -27,6 +33,7 @@ FORMAT = "shihyo-catalogue/1"
 META = "shihyo"
 SERIES_SHEET = "系列"
 TARGETS_SHEET = "目標"
+INDICATORS_SHEET = "指標"
 MAX_ROWS = 5000
 DATA_ROW = 3  # 1-based: headings, field names, then the data
 SERIES_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -45,6 +52,31 @@ SERIES_COLUMNS: tuple[tuple[str, str], ...] = (
     ("note", "備考"),
     ("source", "出典"),
 )
+INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("code", "コード"),
+    ("name", "名称"),
+    ("name_en", "英語名"),
+    ("unit", "単位"),
+    ("decimals", "小数桁"),
+    ("kind", "種類"),
+    ("of", "対象（of）"),
+    ("numerator", "分子"),
+    ("denominator", "分母"),
+    ("factor", "係数"),
+    ("divisor", "除数"),
+    ("part", "内訳（part）"),
+    ("total", "全体（total）"),
+    ("parts", "合計する内訳（読点区切り）"),
+    ("headcount", "人数"),
+    ("universe", "全体の数"),
+    ("mode", "増減の表し方"),
+    ("base", "基準（previous_year / FY2017 / series:コード）"),
+    ("against", "比較の相手（同上）"),
+    ("expr", "計算式"),
+    ("description", "説明"),
+    ("footnotes", "脚注（読点区切り）"),
+    ("note", "備考"),
+)
 TARGET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("indicator", "指標コード"),
     ("org_units", "対象の所属（空欄: すべて）"),
@@ -59,6 +91,8 @@ TARGET_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 TARGET_LEVEL = ("kind", "direction", "base_period", "source", "note")  # taken from a target's first row
 LISTS = {
+    "indicator_kind": [k.value for k in IndicatorKind],
+    "mode": [m.value for m in ChangeMode],
     "time_aggregation": [t.value for t in TimeAggregation],
     "org_aggregation": [o.value for o in OrgAggregation],
     "relation": [r.value for r in PartRelation],
@@ -88,17 +122,42 @@ class CatalogueUpload:
     base: int
     series: list[dict[str, Any]]
     targets: list[dict[str, Any]]
-    places: dict[str, Place]  # an item's code (a series code, or "target <indicator>") → where it is
+    places: dict[str, Place]  # an item's code (a series or indicator code, or "target <indicator>") → where it is
+    indicators: list[dict[str, Any]] | None = None  # None: the workbook has no indicators sheet
 
 
 def _joined(values: Sequence[str] | None) -> str:
     return "、".join(values or ())
 
 
+def base_text(value: Any) -> str:
+    """A base of `indicators.yaml` as one cell: previous_year, FY2017, series:CODE or series:CODE@FY2017."""
+    if not isinstance(value, dict):
+        return "" if value is None else str(value)
+    if "series" in value:
+        return f"series:{value['series']}" + (f"@{value['period']}" if value.get("period") else "")
+    return str(value.get("period", ""))
+
+
+def base_of(text: str) -> Any:
+    """The reverse of `base_text`."""
+    if not text or text == "previous_year":
+        return text or None
+    if text.startswith("series:"):
+        code, _, period = text[len("series:") :].partition("@")
+        return {"series": code.strip(), **({"period": period.strip()} if period.strip() else {})}
+    return {"period": text}
+
+
 def write_catalogue(
-    programme: str, base: int, series: list[dict[str, Any]], targets: list[dict[str, Any]], unit_codes: list[str]
+    programme: str,
+    base: int,
+    series: list[dict[str, Any]],
+    targets: list[dict[str, Any]],
+    unit_codes: list[str],
+    indicators: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """The workbook of the given `series.yaml` and `targets.yaml` items (as stored)."""
+    """The workbook of the given `series.yaml`, `indicators.yaml` and `targets.yaml` items (as stored)."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
     head = book.add_format({"bold": True, "bg_color": "#f1f1f4", "border": 1, "text_wrap": True, "valign": "top"})
@@ -114,6 +173,17 @@ def write_catalogue(
         for s in series
     ]
     _sheet(book, SERIES_SHEET, SERIES_COLUMNS, rows, head, key, text)
+    indicator_rows = [
+        {
+            **{k: i.get(k, "") for k, _ in INDICATOR_COLUMNS if k in i and not isinstance(i[k], dict | list)},
+            "parts": _joined(i.get("parts")),
+            "footnotes": _joined(i.get("footnotes")),
+            "base": base_text(i.get("base")),
+            "against": base_text(i.get("against")),
+        }
+        for i in indicators or []
+    ]
+    _sheet(book, INDICATORS_SHEET, INDICATOR_COLUMNS, indicator_rows, head, key, text)
     point_rows = []
     for t in targets:
         for n, point in enumerate(t.get("points") or []):
@@ -147,14 +217,14 @@ def _sheet(
         ws.write_string(0, c, label, head)
         ws.write_string(1, c, field_name, key)
         ws.set_column(c, c, 28 if field_name in ("name", "note", "source", "reported_by") else 14, text)
-        if field_name in LISTS:
+        choices = LISTS.get("indicator_kind" if name == INDICATORS_SHEET and field_name == "kind" else field_name)
+        if choices:
             ws.data_validation(
-                DATA_ROW - 1, c, MAX_ROWS, c, {"validate": "list", "source": LISTS[field_name], "ignore_blank": True}
+                DATA_ROW - 1, c, MAX_ROWS, c, {"validate": "list", "source": choices, "ignore_blank": True}
             )
         if field_name == "decimals":
-            ws.data_validation(
-                DATA_ROW - 1, c, MAX_ROWS, c, {"validate": "integer", "criteria": "between", "minimum": 0, "maximum": 6}
-            )
+            whole = {"validate": "integer", "criteria": "between", "minimum": -9, "maximum": 9}
+            ws.data_validation(DATA_ROW - 1, c, MAX_ROWS, c, whole)
     for r, row in enumerate(rows, start=DATA_ROW - 1):
         for c, (field_name, _label) in enumerate(columns):
             value = row.get(field_name, "")
@@ -165,6 +235,7 @@ def _sheet(
 
 def read_catalogue(raw: bytes, name: str, problems: list[Problem]) -> CatalogueUpload | None:
     """The series and targets of an uploaded catalogue workbook; problems name the sheet and cell."""
+
     def refuse(ja: str, en: str, where: str = "") -> None:
         problems.append(
             Problem(
@@ -210,7 +281,7 @@ def _read(book: Any, name: str, problems: list[Problem], refuse: Any) -> Catalog
     for row, values, columns in series_rows:
         item: dict[str, Any] = {k: v for k, v in values.items() if v and not k.startswith("range_")}
         if "decimals" in item:
-            item["decimals"] = int(item["decimals"]) if item["decimals"].isdigit() else item["decimals"]
+            item["decimals"] = _whole(item["decimals"])
         if "reported_by" in item:
             item["reported_by"] = _split(item["reported_by"])
         bounds = {k: values[f"range_{k}"] for k in ("min", "max") if values.get(f"range_{k}")}
@@ -218,6 +289,22 @@ def _read(book: Any, name: str, problems: list[Problem], refuse: Any) -> Catalog
             item["range"] = bounds
         series.append(item)
         places.setdefault(str(item.get("code", "")), Place(SERIES_SHEET, row, columns))
+    indicators: list[dict[str, Any]] | None = None
+    if INDICATORS_SHEET in book.sheetnames:
+        indicators = []
+        for row, values, columns in _rows(book[INDICATORS_SHEET], INDICATORS_SHEET, name, problems):
+            item = {k: v for k, v in values.items() if v}
+            if "decimals" in item:
+                item["decimals"] = _whole(item["decimals"])
+            item["unit"] = values.get("unit", "")  # an index has an empty unit, and the key is required
+            for key in ("parts", "footnotes"):
+                if key in item:
+                    item[key] = _split(item[key])
+            for key in ("base", "against"):
+                if key in item:
+                    item[key] = base_of(item[key])
+            indicators.append(item)
+            places.setdefault(str(item.get("code", "")), Place(INDICATORS_SHEET, row, columns))
     targets: dict[tuple[str, str], dict[str, Any]] = {}
     for row, values, columns in _rows(book[TARGETS_SHEET], TARGETS_SHEET, name, problems):
         ident = (values.get("indicator", ""), values.get("org_units", ""))
@@ -246,7 +333,13 @@ def _read(book: Any, name: str, problems: list[Problem], refuse: Any) -> Catalog
             )
         target["points"].append(point)
         places[f"target {ident[0]}"].point_rows.append(row)
-    return CatalogueUpload(meta["programme"], int(meta["base"]), series, list(targets.values()), places)
+    return CatalogueUpload(meta["programme"], int(meta["base"]), series, list(targets.values()), places, indicators)
+
+
+def _whole(text: str) -> int | str:
+    """A whole number as a number (decimals may be negative: -4 rounds to ten thousands); else the text, for
+    the files' rules to name."""
+    return int(text) if re.fullmatch(r"-?\d{1,2}", text) else text
 
 
 def _split(text: str) -> list[str]:
@@ -277,7 +370,7 @@ def _rows(ws: Any, sheet: str, name: str, problems: list[Problem]) -> list[tuple
                     Problem(name, None, f"{sheet}!{cell_name(r, n)}", ja=ja, en=en, hint_ja=hint_ja, hint_en=hint_en)
                 )
                 continue
-            if text.endswith(".0") and key in ("decimals",):
+            if text.endswith(".0") and key in ("decimals",):  # a number typed in Excel
                 text = text[:-2]
             values[key] = text
         if any(values.values()):

@@ -168,7 +168,7 @@ def save(proposal: Proposal, *, base: int, by: str, reason: str, now: datetime) 
     return repository.record_definitions(proposal.code, proposal.documents, by=by, reason=reason, now=now)
 
 
-POINT = re.compile(r"^(?P<item>[^.]+?)(?:\.points\[(?P<point>\d+)\])?(?:\.(?P<key>[a-z_]+))?$")
+POINT = re.compile(r"^(?P<item>[^.]+?)(?:\.points\[(?P<point>\d+)\])?(?:\.(?P<key>[a-z_]+))?(?:\.[a-z_]+)?$")
 
 
 def in_workbook(problem: Problem, upload: CatalogueUpload, name: str) -> Problem:
@@ -185,7 +185,8 @@ def in_workbook(problem: Problem, upload: CatalogueUpload, name: str) -> Problem
 
 
 def propose_workbook(code: str, upload: CatalogueUpload, name: str) -> Proposal:
-    """The uploaded series and targets in place of the stored ones; problems named by sheet and cell."""
+    """The uploaded series, indicators and targets in place of the stored ones; problems named by sheet and
+    cell. An indicator keeps its stored chart (the workbook has no column for it)."""
     problems = []
     if upload.programme != code:
         problems.append(
@@ -213,7 +214,12 @@ def propose_workbook(code: str, upload: CatalogueUpload, name: str) -> Proposal:
         )
     if problems:
         raise ValidationFailed(problems)
+    replaced: dict[str, Any] = {"series.yaml": upload.series, "targets.yaml": upload.targets}
+    if upload.indicators is not None:
+        stored = {str(i.get("code")): i for i in stored_items(code, "indicators.yaml")}
+        charts = {c: {"chart": i["chart"]} for c, i in stored.items() if "chart" in i}  # not in the workbook
+        replaced["indicators.yaml"] = [{**i, **charts.get(str(i.get("code")), {})} for i in upload.indicators]
     try:
-        return propose_files(code, {"series.yaml": upload.series, "targets.yaml": upload.targets}, base=upload.base)
+        return propose_files(code, replaced, base=upload.base)
     except ValidationFailed as exc:
         raise ValidationFailed([in_workbook(p, upload, name) for p in exc.problems]) from None

@@ -193,6 +193,7 @@ def catalogue_workbook(request: HttpRequest, programme: str) -> HttpResponse:
         editing.stored_items(code, SERIES),
         editing.stored_items(code, TARGETS),
         [u.code for u in evaluate_programme(code).programme.org_units],
+        editing.stored_items(code, "indicators.yaml"),
     )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{code}-catalogue.xlsx"'
