@@ -674,6 +674,27 @@ def serve(
     )
 
 
+@app.command()
+def worker(
+    batch: Annotated[
+        bool, typer.Option("--batch", help="Run the jobs waiting now, then stop (else: keep waiting for more).")
+    ] = False,
+    interval: Annotated[str, typer.Option("--interval", help="Seconds between looks at the queue (1-60).")] = "1",
+) -> None:
+    """Run background jobs: the reports of large programmes (SHIHYO_REPORT_BACKGROUND_FROM indicators or more)
+    that visitors asked for. The queue is a table of shihyo's database; run one or more workers beside
+    `shihyo serve`, with the same SHIHYO_HOME / SHIHYO_DATABASE_URL."""
+    from django.core.management import call_command
+
+    with _user_errors():
+        seconds = inputs.parse_whole(str(interval), "--interval", low=1, high=60)
+        _setup_django()
+    out.print(
+        "shihyo worker: waiting for jobs (Ctrl+C to stop)" if not batch else "shihyo worker: running the waiting jobs"
+    )
+    call_command("db_worker", "--queue-name", "default", "--interval", str(seconds), *(["--batch"] if batch else []))
+
+
 users = typer.Typer(help="Accounts and roles: admin, reviewer, submitter (scoped to org units), viewer.")
 rounds = typer.Typer(help="Collection rounds: open one, see each org unit's state.")
 app.add_typer(users, name="user")

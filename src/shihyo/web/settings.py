@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "shihyo.web.dashboard",
     "shihyo.web.api",
     "shihyo.web.opendata",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +146,14 @@ _renderings = os.environ.get("SHIHYO_REPORT_RENDERINGS", "2").strip()
 if not _renderings.isdigit() or not 1 <= int(_renderings) <= 64:
     raise ValueError(f"SHIHYO_REPORT_RENDERINGS must be a whole number from 1 to 64, not {_renderings[:20]!r}")
 REPORT_RENDERINGS = int(_renderings)
+# Reports of programmes with at least this many indicators are written by a background job (`shihyo worker`
+# runs them; the page shows the progress): 0 = every report, a large number = none. The job queue is a
+# table of the same database, so no other service is needed.
+_background = os.environ.get("SHIHYO_REPORT_BACKGROUND_FROM", "150").strip()
+if not _background.isdigit() or int(_background) > 1_000_000:
+    raise ValueError(f"SHIHYO_REPORT_BACKGROUND_FROM must be a whole number of indicators, not {_background[:20]!r}")
+REPORT_BACKGROUND_FROM = int(_background)
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 CSRF_FAILURE_VIEW = "shihyo.web.errors.csrf_failure"  # a 403 in the site's layout, saying what to do
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SHIHYO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -121,13 +121,17 @@ def as_of_label(state: ProgrammeState, lang: str) -> str:
     return state.as_of.astimezone(REPORT_TZ).strftime("%Y-%m-%d %H:%M")
 
 
+def report_key(state: ProgrammeState, period: Period, fmt: str, lang: str) -> report_files.ReportKey:
+    return report_files.ReportKey(state.code, str(state.version), state.as_of, period.key, lang, fmt)
+
+
 def report_file(
     state: ProgrammeState, period: Period, fmt: str, content_type: str, lang: str, as_of: str = ""
 ) -> HttpResponse:
     """The report written by the same code as `shihyo report`, kept on disk per data version and served from
     there (`report_files`); `as_of` is no longer needed (the label comes from the evaluated moment)."""
     stem = f"{state.result.programme.code}-report-{period.key}-{lang}"
-    key = report_files.ReportKey(state.code, str(state.version), state.as_of, period.key, lang, fmt)
+    key = report_key(state, period, fmt, lang)
 
     def write(folder: Path) -> Path:
         model = report_for(state, period, lang, as_of_label(state, lang))

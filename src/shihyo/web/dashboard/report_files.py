@@ -104,10 +104,11 @@ def _move_into_place(written: Path, path: Path) -> None:
                 raise
 
 
-def report_path(key: ReportKey, write: Callable[[Path], Path]) -> Path:
+def report_path(key: ReportKey, write: Callable[[Path], Path], *, wait: bool = False) -> Path:
     """The report file of `key`, written by `write(folder) -> path` if it is not on disk yet.
 
-    Raises `Busy` when it must be written and every writer slot is taken."""
+    Raises `Busy` when it must be written and every writer slot is taken (a background job, `wait`, waits
+    for a slot instead)."""
     root = cache_root()
     path = key.folder(root) / key.name()
     if path.is_file():
@@ -116,7 +117,7 @@ def report_path(key: ReportKey, write: Callable[[Path], Path]) -> Path:
         if path.is_file():  # written by the request we waited for
             return path
         slots = _writer_slots()
-        if not slots.acquire(blocking=False):
+        if not slots.acquire(blocking=wait):
             raise Busy(
                 ja="報告書の作成が混み合っています。10秒ほど待ってから、もう一度お試しください",
                 en="shihyo is busy writing other reports: try again in about 10 seconds",

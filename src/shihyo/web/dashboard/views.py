@@ -25,7 +25,7 @@ from shihyo.web import errors
 from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
 from shihyo.web.catalogue.repository import resolve_programme
 from shihyo.web.collection import permissions
-from shihyo.web.dashboard import downloads, pages, published, report_files, who
+from shihyo.web.dashboard import downloads, pages, published, report_files, report_jobs, who
 from shihyo.web.dashboard.forms import DashboardQuery
 from shihyo.web.dashboard.templatetags.shihyo import lang
 
@@ -255,6 +255,21 @@ def report_download(request: HttpRequest, fmt: str) -> HttpResponse:
     period = context["period"]
     if period is None:
         raise BadRequest(ja="対象期間を選んでください", en="choose a period")
+    key = downloads.report_key(state, period, fmt, lang())
+    if report_jobs.in_background(state) and report_jobs.on_disk(key) is None:
+        build = report_jobs.request(key, again=request.GET.get("again") == "1")
+        if build.state != build.State.DONE:  # the page waits on the job and reloads itself
+            again = request.GET.copy()
+            again["again"] = "1"
+            context.update(
+                title=_("Writing the report"),
+                build=build,
+                waited=report_jobs.waiting_seconds(build),
+                again=f"{request.path}?{again.urlencode()}",
+            )
+            response = render(request, "dashboard/report_build.html", context, status=202)
+            response["Cache-Control"] = "no-store"
+            return response
     try:
         # a half chosen on the page gives the report of that half (its figures, compared with the same half before)
         return downloads.report_file(state, period, fmt, REPORT_TYPES[fmt], lang())
