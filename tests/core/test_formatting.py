@@ -17,7 +17,14 @@ from shihyo.core.formatting import comparison_words, format_value, met_words
         ("1016425", "件", 0, "ja", "1,016,425件"),
         ("-921977", "件", -4, "ja", "▲92万件"),
         ("73504258", "PV", -6, "ja", "74百万PV"),
-        ("-921977", "件", -4, "en", "-920,000 件"),
+        ("-921977", "件", -4, "en", "-920 thousand cases"),
+        ("153125000", "件", -6, "en", "153 million cases"),
+        ("1971477", "時間", -4, "en", "1.97 million hours"),
+        ("73504258", "PV", -6, "en", "74 million PV"),  # a unit without an English form is kept
+        ("1016425", "件", 0, "en", "1,016,425 cases"),
+        ("1", "人", 0, "en", "1 person"),
+        ("10227", "人", 0, "en", "10,227 people"),
+        ("2600", "手続", 0, "en", "2,600 procedures"),
         ("1500", "時間", 0, "ja", "1,500時間"),
     ],
 )

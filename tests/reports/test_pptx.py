@@ -157,7 +157,7 @@ def test_every_run_names_the_japanese_font(decks: dict[str, Path], lang: str) ->
             for props in root.iter(qn(tag)):
                 ea = props.find(qn("a:ea"))
                 assert ea is not None and ea.get("typeface") == FONT, (name, tag)
-    assert runs > 1000 and japanese > 500
+    assert runs > 1000 and (japanese > 500 if lang == "ja" else japanese > 0)  # English names the Japanese keep
 
 
 def test_chart_text_properties_cover_titles_axes_and_legends(decks: dict[str, Path]) -> None:

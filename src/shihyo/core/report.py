@@ -209,7 +209,8 @@ def _change(card: IndicatorCard, lang: str, base: bool) -> str:
     text = format_value(change.absolute, ind.unit, ind.decimals, lang, signed=True)
     if change.relative is None:
         return text
-    return f"{text}（{format_value(change.relative, '%', 1, lang, signed=True)}）"
+    relative = format_value(change.relative, "%", 1, lang, signed=True)
+    return f"{text}（{relative}）" if lang == "ja" else f"{text} ({relative})"
 
 
 def _value(card: IndicatorCard, programme: Programme, lang: str) -> str:

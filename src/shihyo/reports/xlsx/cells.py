@@ -86,8 +86,9 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 
 def decimals_in(texts: Iterable[str]) -> int:
-    """Decimal places a figure is shown with, read from its formatted text (`35.2%` → 1)."""
-    found = [len(m.group(1)) for t in texts if (m := re.search(r"\d\.(\d+)", t))]
+    """Decimal places a figure is shown with, read from its formatted text (`35.2%` → 1). A figure written in
+    millions or thousands (`1.97 million`) is a whole number in a cell: its places are not the cell's."""
+    found = [len(m.group(1)) for t in texts if (m := re.search(r"\d\.(\d+)(?!\d| (?:thousand|million|billion))", t))]
     return max(found, default=0)
 
 

@@ -62,7 +62,8 @@ def change_text(change: Change | None, indicator: Indicator) -> str:
     text = format_value(change.absolute, indicator.unit, indicator.decimals, lang(), signed=True)
     if change.relative is None:
         return text
-    return f"{text}（{format_value(change.relative, '%', 1, lang(), signed=True)}）"
+    relative = format_value(change.relative, "%", 1, lang(), signed=True)
+    return f"{text}（{relative}）" if lang() == "ja" else f"{text} ({relative})"
 
 
 @register.filter
