@@ -21,6 +21,7 @@ from shihyo.core.overview import AreaCards, card, main_org_unit, overview
 from shihyo.core.periods import Grain, Period
 from shihyo.core.problems import UserError
 from shihyo.core.reconcile import Verdict
+from shihyo.core.summary_table import summary_notes
 from shihyo.web import errors
 from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
 from shihyo.web.catalogue.repository import resolve_programme
@@ -67,6 +68,7 @@ def _common(request: HttpRequest) -> tuple[ProgrammeState, dict[str, Any]]:
     query = DashboardQuery(request.GET).parsed()
     default = getattr(settings, "SHIHYO_DEFAULT_PROGRAMME", "") or None
     code = resolve_programme(query["programme"] or None, default=default, several_ok=True)
+
     def moment(programme: str) -> datetime | None:  # anonymous visitors: the moments the published data changed
         asked: datetime | None = query["as_of"]
         return asked if request.user.is_authenticated else published.published_moment(programme, asked)
@@ -213,6 +215,8 @@ def summary_page(request: HttpRequest) -> HttpResponse:
         years=years,
         sections=sections,
         has_published=lambda: any(c.kind == "reported" for s in sections() for r in s.rows for c in r.cells),
+        # ※n: the cells whose published figure and recomputation differ, the other value and why
+        official_notes=lambda: summary_notes(sections()),
     )
     return render(request, "dashboard/summary.html", context)
 
