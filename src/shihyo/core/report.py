@@ -307,7 +307,7 @@ def build_report(
                     area=f"{group.pillar_name} — {group.area_name}",
                     facts=_facts(c, result, lang, period),
                     highlights=tuple(highlights_for(c, result)),
-                    chart=build_chart(result, c.indicator, unit),
+                    chart=build_chart(result, c.indicator, unit, resolved),
                     # every figure of the indicator whose published and recomputed values differ, and why
                     footnotes=c.indicator.footnotes + indicator_notes(disputed, c.indicator.code, unit, style, lang),
                     commentary=notes.commentary_of(c.indicator.code, period),

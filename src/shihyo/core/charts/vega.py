@@ -28,11 +28,14 @@ def rows(chart: Chart, lang: str) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for n, series in enumerate(chart.series):
         for i, value in series.points:
+            kind = labels.get(value.kind, value.kind)
             out.append(
                 {
                     "period": chart.categories[i].label.get(lang),
                     "value": float(value.value),
-                    "kind": labels.get(value.kind, value.kind),
+                    "kind": kind,
+                    # the tooltip's kind: with both values where a published figure and its recomputation differ
+                    "detail": _detail(kind, value.other.get(lang), lang) if value.other is not None else kind,
                     "kind_key": value.kind,
                     "series": series.name.get(lang),
                     "series_key": _key(n),
@@ -47,6 +50,7 @@ def rows(chart: Chart, lang: str) -> list[dict[str, object]]:
                     "period": chart.categories[i].label.get(lang),
                     "value": float(number),
                     "kind": labels.get("actual", "actual") if i == segment.start else segment.label.get(lang),
+                    "detail": labels.get("actual", "actual") if i == segment.start else segment.label.get(lang),
                     "kind_key": "projection",
                     "series": segment.label.get(lang),
                     "series_key": f"p{n}",
@@ -55,6 +59,11 @@ def rows(chart: Chart, lang: str) -> list[dict[str, object]]:
                 }
             )
     return out
+
+
+def _detail(kind: str, both: str, lang: str) -> str:
+    """「実績※（公表値16.2 / 再計算16.1）」: the value drawn is the official one, the other beside it."""
+    return f"{kind}※（{both}）" if lang == "ja" else f"{kind}※ ({both})"
 
 
 def _is(field: str, value: str) -> Spec:
@@ -99,7 +108,7 @@ def _y(chart: Chart, which: Axis, lang: str, **extra: Any) -> Spec:
 def _tooltip(lang: str, decimals: int, series: str | None = None) -> list[Spec]:
     tips: list[Spec] = [
         {"field": "period", "title": "年度" if lang == "ja" else "Year"},
-        {"field": "kind", "title": "区分" if lang == "ja" else "Kind"},
+        {"field": "detail", "title": "区分" if lang == "ja" else "Kind"},
         {"field": "value", "title": "値" if lang == "ja" else "Value", "format": _format(decimals)},
     ]
     if series is not None:

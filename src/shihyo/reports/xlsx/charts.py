@@ -33,6 +33,8 @@ class Column:
     colour: str
     code: str
     org_unit: str
+    # fiscal years whose value is an official figure that differs from its recomputation (marked ※, noted below)
+    disputed: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,12 @@ def page_table(chart: Chart, lang: str) -> PageTable:
         }
         role = _role(chart, series.role, series.axis)
         colour = hex_colour(series.colour)
-        columns.append(Column(column.name, role, max(column.decimals, 0), cells, colour, column.code, column.org_unit))
+        disputed = frozenset(
+            c.period.fiscal_year for c, v in zip(chart.categories, series.values, strict=True) if v and v.other
+        )
+        columns.append(
+            Column(column.name, role, max(column.decimals, 0), cells, colour, column.code, column.org_unit, disputed)
+        )
     return PageTable(_layout(chart), [(r.period.fiscal_year, r.label) for r in table.rows], columns)
 
 

@@ -401,7 +401,8 @@ def _area(
             for c, col in enumerate(table.columns):
                 value, kind = col.cells.get(year, (None, ""))
                 cell_kind = "" if col.role == "target" else kind
-                write_value(ws, head + 1 + r, c + 1, value, st.value(col.decimals, cell_kind, lang))
+                mark = "※" if year in col.disputed else ""  # the official figure; the note below says the other
+                write_value(ws, head + 1 + r, c + 1, value, st.value(col.decimals, cell_kind, lang, note=mark))
         notes = head + 1 + len(table.years)
         if not table.years:
             write_text(ws, notes, 0, t["no_data"], st, font_color=GREY)

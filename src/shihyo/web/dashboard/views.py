@@ -138,7 +138,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(code)
     unit = context["unit"]
     period = context["period"]
-    chart = cache(lambda: build_chart(state.result, indicator, unit))
+    chart = cache(lambda: build_chart(state.result, indicator, unit, state.resolutions))
     unit_rows = cache(lambda: _unit_rows(state, indicator, unit, period, context["office"]))  # table and chart
     # the year-by-year table shows official figures, the other value beside each disputed one
     marked_table = cache(lambda: mark_table(chart_table(chart(), lang()), state, lang()))
