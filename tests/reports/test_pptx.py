@@ -28,6 +28,9 @@ from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 
 from shihyo.core.charts.build import index_target_chart
+from shihyo.core.charts.legend import legend_entry
+from shihyo.core.charts.model import Axis
+from shihyo.core.charts.palette import KIND_LABELS
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate, revisions_frame
 from shihyo.core.indicators import Chart, ChartKind
 from shihyo.core.model import Dataset
@@ -213,9 +216,13 @@ def test_bar_line_charts_have_a_secondary_axis_with_both_series(
     assert secondary.find(qn("c:crossAx")).get("val") == line_cat
     assert category_axes[line_cat].find(qn("c:delete")).get("val") == "1"
     assert value_axes[bar_val].find(qn("c:axPos")).get("val") == "l"
-    names = [s.name.get("ja") for s in report.indicator_pages[index].chart.drawn]
+    model = report.indicator_pages[index].chart
+    # the legend says which is the bar and which the line, and on which axis; then the projection, if any
+    names = [legend_entry("ja", s.name.ja, "bar" if s.axis is Axis.PRIMARY else "line", s.axis) for s in model.drawn]
+    names += [p.label.ja for p in model.projections]
     bar_series, line_series = (list(p.series) for p in chart.plots)
     assert [s.name for s in bar_series + line_series] == names
+    assert names[0].endswith("（棒・左軸）") and names[1].endswith("（折れ線・右軸）")
     # the line's data is in the embedded workbook, where its c:val reference points
     columns = _sheet_columns(chart.part.chart_workbook.xlsx_part.blob)
     ref = line.find(qn("c:ser")).find(qn("c:val")).find(qn("c:numRef")).find(qn("c:f")).text
@@ -407,3 +414,30 @@ def test_libreoffice_opens_the_deck(decks: dict[str, Path], tmp_path: Path) -> N
     assert done.returncode == 0 and pdf.exists(), done.stderr.decode(errors="replace")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
     assert pages == len(Presentation(str(decks["ja"])).slides)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_legends_name_the_target_mark_and_bar_charts_draw_their_projection(
+    reports: dict[str, Report], decks: dict[str, Path], lang: str
+) -> None:
+    """Read back from the deck: a bar trend (smart-office total) shows its projection as a dashed
+    grey line beside its bars, and the target's legend entry says what the diamond is."""
+    report = reports[lang]
+    index = next(i for i, p in enumerate(report.indicator_pages) if p.card.indicator.code == "sb_total")
+    model = report.indicator_pages[index].chart
+    (segment,) = model.projections
+    (chart,) = _charts(decks[lang])[indicator_slides(report)[index]]
+    assert chart.has_legend
+    bars, lines = (list(p.series) for p in chart.plots)
+    assert chart.plots[0].__class__.__name__ == "BarPlot" and chart.plots[1].__class__.__name__ == "LinePlot"
+    names = [s.name for s in lines]
+    assert names == ["目標（◇印）" if lang == "ja" else "Target (◇)", segment.label.get(lang)]
+    projection = lines[1]
+    values = list(projection.values)
+    assert values[segment.start] == pytest.approx(float(segment.start_value))
+    assert values[segment.end] == pytest.approx(float(segment.end_value))
+    assert [v for i, v in enumerate(values) if i not in (segment.start, segment.end)] == [None] * (len(values) - 2)
+    assert projection.format.line.dash_style is not None  # dashed, distinct from the bars of plans
+    assert chart._chartSpace.chart.find(qn("c:dispBlanksAs")).get("val") == "span"  # the two points are joined
+    kinds = KIND_LABELS[lang]
+    assert [s.name for s in bars] == [kinds["actual"], kinds["estimate"], kinds["plan"]]  # the bars, by kind

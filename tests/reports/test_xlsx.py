@@ -229,7 +229,8 @@ def test_each_indicator_page_has_a_native_chart(
             assert types == [("bar", "stacked")] and len(chart.plots[0].series) == 4
         elif kind is ChartKind.COMPARISON:
             assert types == [("line", "standard")]
-            assert len(chart.plots[0].series) == 4  # Kobe, national, designated cities, target
+            # Kobe, national, designated cities, target, then the projection
+            assert len(chart.plots[0].series) == 4 + len(page.chart.projections)
         elif page.card.indicator.is_rate or page.card.indicator.unit in ("Pt", "時間"):
             assert types[0][0] == "line"
         else:
@@ -300,3 +301,43 @@ def test_workbook_font_is_biz_ud_gothic(written: dict[str, Path]) -> None:
     default = book._fonts[0]  # the workbook's default (Normal) font
     assert default.name == FONT and default.charset == 128
     assert all(f.name == FONT for f in book._fonts)
+
+
+def _cell(book: Any, ref: str) -> Any:
+    sheet, at = ref.split("!")
+    return book[sheet.strip("'")][at.replace("$", "")]
+
+
+def _range(book: Any, ref: str) -> list[Any]:
+    sheet, at = ref.split("!")
+    return [c.value for row in book[sheet.strip("'")][at.replace("$", "")] for c in row]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_projection_is_a_dashed_series_of_its_chart(
+    written: dict[str, Path], reports: dict[str, Report], lang: str
+) -> None:
+    """Read back with openpyxl and the chart XML: each projected page's chart has a dashed series named for the
+    projection, its two cells the latest actual and the projected value, joined across the blank years; bar
+    charts (a trend of counts, bars with a ratio line) draw it too."""
+    report = reports[lang]
+    book = openpyxl.load_workbook(written[lang])
+    charts = workbook_charts(written[lang])
+    kinds = set()
+    for page, chart in zip(report.indicator_pages, charts, strict=True):
+        series = [s for plot in chart.plots for s in plot.series]
+        names = [_cell(book, s.name).value for s in series]
+        if not page.chart.projections:
+            assert chart.blanks in ("", "gap") and not any(s.dash for s in series), page.title  # gap: the default
+            continue
+        (segment,) = page.chart.projections
+        (drawn,) = [s for s, name in zip(series, names, strict=True) if name == segment.label.get(lang)]
+        assert drawn.dash == "dash" and chart.blanks == "span"
+        values = _range(book, drawn.values)
+        assert values[segment.start] == pytest.approx(float(segment.start_value))
+        assert values[segment.end] == pytest.approx(float(segment.end_value))
+        assert sum(v is not None for v in values) == 2
+        plot = next(p for p in chart.plots if drawn in p.series)
+        assert plot.secondary == (page.chart.kind is ChartKind.BAR_LINE and segment.axis.value == "secondary")
+        kinds.add(chart.plots[0].type)
+    assert kinds == {"bar", "line"}  # Kobe projects on bar charts and on line charts

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shihyo.core.charts.legend import legend_entry, target_mark
 from shihyo.core.charts.model import Axis, Chart, Mark, Role, Series
 from shihyo.core.charts.palette import BLUE, FONT, GREY, KIND_COLOURS, KIND_LABELS, ORANGE, TEXT, hex_colour
 from shihyo.core.indicators import ChartKind
@@ -127,23 +128,14 @@ def _kind_colour(lang: str, title: str | None = None) -> Spec:
     }
 
 
-# what each drawn form stands for, said in the legend
-_FORMS = {
-    "ja": {"bar": "棒", "line": "折れ線", "left": "左軸", "right": "右軸", "target": "目標（◇印）"},
-    "en": {"bar": "bars", "line": "line", "left": "left axis", "right": "right axis", "target": "Target (◇)"},
-}
-
-
 def _form(lang: str, name: str, form: str, axis: Axis | None = None) -> str:
     """A legend entry: "導入比率（折れ線・右軸）", "Share (line, right axis)"."""
-    words = _FORMS[lang]
-    parts = [words[form]] + ([words["left" if axis is Axis.PRIMARY else "right"]] if axis is not None else [])
-    return f"{name}（{'・'.join(parts)}）" if lang == "ja" else f"{name} ({', '.join(parts)})"
+    return legend_entry(lang, name, form, axis)
 
 
 def _target_legend(lang: str) -> Spec:
     """The target mark's own legend entry, so that a reader knows what the diamond is."""
-    label = _FORMS[lang]["target"]
+    label = target_mark(lang)
     return {"datum": label, "type": "nominal", "scale": {"domain": [label], "range": ["diamond"]}, "title": None}
 
 
