@@ -404,9 +404,9 @@ def plan_deck(report: Report) -> list[SlidePlan]:
     for _ in range(3):
         pages = _split(summary, keep, room - reserve, _words(report)["continued"])
         need = LEGEND_H + max((_notes_height(_slide_notes(g, report.summary_notes)) for g, _ in pages), default=0)
-        if need <= reserve:
+        if need <= reserve or reserve >= room / 2:  # the table keeps at least half the slide
             break
-        reserve = need
+        reserve = min(need, room / 2)
     for i, (grid, heights) in enumerate(pages, 1):
         paras = [Para(n, NOTE_SIZE, colour=MUTED) for n in _slide_notes(grid, report.summary_notes)]
         deck.append(SlidePlan("summary", _numbered(t("summary"), i, len(pages)), top_line, grid, heights, paras=paras))
