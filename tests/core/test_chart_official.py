@@ -13,7 +13,7 @@ from shihyo.core.charts.model import Chart
 from shihyo.core.clock import TOKYO
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate, revisions_frame
 from shihyo.core.model import ShowPolicy
-from shihyo.core.official import Decision, Resolutions, resolve
+from shihyo.core.official import Decision, OfficialFigure, Resolutions, Rule, resolve
 from shihyo.core.periods import fiscal_year
 from shihyo.core.reconcile import Basis, reconcile
 from shihyo.io.directory import read_programme_dir
@@ -78,3 +78,23 @@ def test_the_tooltip_and_the_workbook_table_say_the_other_value(result: Evaluati
     assert others and all(r["detail"] == r["kind"] for r in others)
     (column,) = [c for c in page_table(chart, lang).columns if c.code == "overtime_monthly_avg"]
     assert column.disputed == {H29} and column.cells[H29][0] == 16.2
+
+
+def test_a_projection_starts_at_the_official_latest_value(result: EvaluationResult) -> None:
+    """Where the latest actual a projection starts from is disputed, the dashed segment starts at the drawn point."""
+    indicator = result.programme.indicator_by_code()["pc_small_rate"]
+    bare = build_chart(result, indicator, "kobe")
+    (segment,) = bare.projections
+    latest = bare.categories[segment.start].period
+    # a published 90.0% of the latest year, kept official by the policy (Kobe's own R3 figure agrees)
+    figure = OfficialFigure(
+        indicator.code, "kobe", latest, Basis.ACTUAL, ShowPolicy.PUBLISHED, Decimal("90.0"),
+        segment.start_value, "90.0%", "91.0%", "", Rule.POLICY,
+    )  # fmt: skip
+    resolutions = Resolutions(figures={(indicator.code, "kobe", latest.key, Basis.ACTUAL): figure})
+    chart = build_chart(result, indicator, "kobe", resolutions)
+    (moved,) = chart.projections
+    assert moved.start_value == Decimal("90.0") and moved.end_value == segment.end_value
+    (line,) = [s for s in chart.series if s.code == indicator.code]
+    drawn = line.values[moved.start]
+    assert drawn is not None and drawn.value == moved.start_value and drawn.other is not None

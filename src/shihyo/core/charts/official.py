@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from shihyo.core.charts.model import Chart, Names, Role, Series, Value
+from shihyo.core.charts.model import Chart, Names, ProjectionSegment, Role, Series, Value
 from shihyo.core.official import OfficialFigure, Resolutions
 from shihyo.core.reconcile import Basis
 
@@ -38,4 +38,14 @@ def with_official(chart: Chart, resolutions: Resolutions | None) -> Chart:
         return chart
     series = tuple(_official_series(chart, s, resolutions) for s in chart.series)
     total = _official_series(chart, chart.total, resolutions) if chart.total is not None else None
-    return replace(chart, series=series, total=total)
+    projections = tuple(_from_official(p, series) for p in chart.projections)
+    return replace(chart, series=series, total=total, projections=projections)
+
+
+def _from_official(segment: ProjectionSegment, series: tuple[Series, ...]) -> ProjectionSegment:
+    """A projection starts where its latest actual is drawn: at the official value where that one is disputed."""
+    own = next((s for s in series if s.code == segment.code and s.axis is segment.axis), None)
+    start = own.values[segment.start] if own is not None else None
+    if start is None or start.other is None:
+        return segment
+    return replace(segment, start_value=start.value)
