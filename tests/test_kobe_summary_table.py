@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate, revisions_frame
+from shihyo.core.model import ShowPolicy
 from shihyo.core.numbers import NumberParseError, parse_japanese_number
-from shihyo.core.reconcile import round_to_precision
-from shihyo.core.summary_table import PUBLISHED, SummarySection, summary_table, summary_years
+from shihyo.core.official import Resolutions, resolve
+from shihyo.core.reconcile import reconcile, round_to_precision
+from shihyo.core.summary_table import PUBLISHED, SummarySection, summary_notes, summary_table, summary_years
 from shihyo.io.directory import read_programme_dir
 from tests.conftest import KOBE
 
@@ -64,9 +66,20 @@ def result() -> EvaluationResult:
     return evaluate(EvaluationRequest(kobe.programme, revisions_frame(kobe.observations)))
 
 
+def _resolved(result: EvaluationResult, policy: ShowPolicy | None) -> Resolutions:
+    return resolve(reconcile(result), (), policy)
+
+
 @pytest.fixture(scope="module")
 def sections(result: EvaluationResult) -> list[SummarySection]:
-    return summary_table(result, summary_years(result), "ja")
+    """The table as the recomputation reads (the policy `show: recomputed`, no decisions)."""
+    return summary_table(result, summary_years(result), "ja", _resolved(result, ShowPolicy.RECOMPUTED))
+
+
+@pytest.fixture(scope="module")
+def official(result: EvaluationResult) -> list[SummarySection]:
+    """The table as Kobe publishes it: its policy `show: published`, no decisions yet."""
+    return summary_table(result, summary_years(result), "ja", _resolved(result, result.programme.show_when_differs))
 
 
 def test_the_columns_are_the_seeds_years(result: EvaluationResult) -> None:
@@ -124,12 +137,60 @@ def test_the_table_as_text(
     for lang in ("ja", "en"):
         years = summary_years(result)
         lines = ["\t".join(["", *(y.label(result.programme.wareki_style, lang) for y in years)])]
-        for s in summary_table(result, years, lang):
+        table = summary_table(result, years, lang, _resolved(result, result.programme.show_when_differs))
+        for s in table:
             lines.append(f"# {s.title}")
             for r in s.rows:
                 marks = [c.text + ("*" if c.kind == PUBLISHED else "") for c in r.cells]
                 lines.append("\t".join(["  " * r.depth + r.name, *marks]))
+        lines += [f"# {note}" for note in summary_notes(table)]
         golden(f"kobe_summary_table_{lang}.tsv", "\n".join(lines) + "\n")
+
+
+def _cells(sections: list[SummarySection]) -> dict[tuple[str, str], tuple[str, Decimal | None, str]]:
+    """(row label@parent, year) → (text, value, mark) of every cell."""
+    out = {}
+    parent = ""
+    for s in sections:
+        for r in s.rows:
+            parent = r.name if not r.depth else parent
+            for year, c in zip(YEARS, r.cells, strict=True):
+                out[(f"{r.name}@{parent}", year)] = (c.text, c.value, c.mark)
+    return out
+
+
+def test_a_disputed_cell_is_marked_whichever_value_is_official(
+    sections: list[SummarySection], official: list[SummarySection], result: EvaluationResult
+) -> None:
+    recomputed, published = _cells(sections), _cells(official)
+    marked = {k for k, (_, _, mark) in published.items() if mark}
+    # the same cells carry a mark under either policy: where the published figure and the recomputation differ
+    assert marked == {k for k, (_, _, mark) in recomputed.items() if mark}
+    # every seed inconsistency the recomputation shows is one of them (a mark, never a silent difference)
+    assert {("複合機の印刷比率", "H31/R1"), ("⑫一人当たり平均超過勤務時間", "H29")} <= {
+        (label.split("@")[0], year) for label, year in marked
+    }
+    resolutions = _resolved(result, ShowPolicy.PUBLISHED)
+    for key in marked:
+        (text, value, mark) = published[key]
+        assert text.endswith(mark) and value is not None
+        assert value != recomputed[key][1]  # the official published figure, not the recomputation
+    # elsewhere the two tables are the same
+    assert {k: v for k, v in published.items() if k not in marked} == {
+        k: v for k, v in recomputed.items() if k not in marked
+    }
+    h29 = published[("⑫一人当たり平均超過勤務時間@⑫一人当たり平均超過勤務時間", "H29")]
+    assert h29[:2] == ("16.2時間" + h29[2], Decimal("16.2"))
+    assert len(resolutions.differing()) >= len(marked)
+
+
+def test_the_notes_say_the_other_value_and_why(official: list[SummarySection], sections: list[SummarySection]) -> None:
+    notes = summary_notes(official)
+    marks = [c.mark for s in official for r in s.rows for c in r.cells if c.mark]
+    assert [n.split(" ", 1)[0] for n in notes] == marks == [f"※{i}" for i in range(1, len(marks) + 1)]
+    (h29,) = [n for n in notes if "（H29）" in n and "超過勤務" in n]
+    assert "公表値16.2・再計算値16.1" in h29 and "方針により公表値を表示" in h29
+    assert all("方針により再計算値を表示" in n for n in summary_notes(sections))
 
 
 def _ambiguous(seed: list[SeedRow]) -> set[tuple[str, str]]:

@@ -15,6 +15,7 @@ import pytest
 import vl_convert
 
 from shihyo.core.charts import build_chart, chart_spec, chart_table, vega_lite
+from shihyo.core.charts.legend import legend_entry, target_mark
 from shihyo.core.charts.model import Axis, Category, Mark, Names, Role
 from shihyo.core.engine import EvaluationRequest, EvaluationResult, evaluate, revisions_frame
 from shihyo.core.formatting import format_value
@@ -198,20 +199,30 @@ def test_report_renderers_read_the_model(result: EvaluationResult) -> None:
         chart = build_chart(result, indicator, "kobe")
         drawn = [s for s in chart.series if s.points]
         table = page_table(chart, "ja")
-        assert [c.name for c in table.columns] == [s.name.ja for s in drawn]
+        # the workbook's table: the drawn series, then each projection (a column of two cells)
+        projected = [p.label.ja for p in chart.projections]
+        assert [c.name for c in table.columns] == [s.name.ja for s in drawn] + projected
         assert [label for _, label in table.years] == [c.label.ja for c in chart.categories]
         plan = plan_chart(chart, "ja")
         if chart.is_empty:
             assert plan is None and not table.columns
             continue
         assert plan is not None and plan.categories == tuple(c.label.ja for c in chart.categories)
-        lines = plan.kind in ("trend_line", "comparison", "index_target")  # the deck draws projections on lines
-        projections = [p.label.ja for p in chart.projections] if lines else []
+        projections = [p.label.ja for p in chart.projections]  # the deck draws them on every kind but the stack
         if projections:  # drawn after the model's series, as dashed lines
             assert [s.name for s in plan.series[-len(projections) :]] == projections
             assert all(s.dashed for s in plan.series[-len(projections) :])
             plan = replace(plan, series=plan.series[: -len(projections)])
         if chart.kind is not ChartKind.TREND:  # a trend's bars are split by kind in the deck
-            assert [s.name for s in plan.series] == [s.name.ja for s in drawn]
+            # named as the legend reads: the bar and the line with their axes, the target with its mark
+            expected = [
+                target_mark("ja")
+                if s.role is Role.TARGET and s.mark is Mark.POINT
+                else legend_entry("ja", s.name.ja, "bar" if s.mark is Mark.BAR else "line", s.axis)
+                if chart.kind is ChartKind.BAR_LINE
+                else s.name.ja
+                for s in drawn
+            ]
+            assert [s.name for s in plan.series] == expected
             for planned, series in zip(plan.series, drawn, strict=True):
                 assert planned.values == tuple(float(v.value) if v else None for v in series.values)

@@ -64,3 +64,37 @@ def test_a_correction_reads_in_the_pdf_with_who_when_and_why(result: EvaluationR
 def test_the_report_and_its_model_agree(result: EvaluationResult, lang: str) -> None:
     notes = _overtime_page(_with_correction(result, lang))
     assert len([n for n in notes if "16.2" in n]) == 1
+
+
+MARKED = re.compile(r"※\d+")
+
+
+def test_every_summary_format_shows_the_official_figure_and_its_note(
+    reports: dict[str, Report], tmp_path: Path
+) -> None:
+    """The PowerPoint summary slides: each ※n cell has its note on the same slide; the workbook lists the notes."""
+    import openpyxl  # type: ignore[import-untyped]
+    from pptx import Presentation
+
+    from shihyo.reports.pptx.render import write_pptx
+    from shihyo.reports.xlsx.render import write_xlsx
+
+    report = reports["ja"]
+    notes = report.summary_notes
+    assert notes and all(n.startswith(f"※{i} ") for i, n in enumerate(notes, 1))
+    deck = Presentation(str(write_pptx(report, tmp_path / "kobe.pptx")))
+    seen: list[str] = []
+    for slide in deck.slides:
+        tables = [s for s in slide.shapes if s.has_table]
+        marks = {m for t in tables for row in t.table.rows for c in row.cells for m in MARKED.findall(c.text)}
+        noted = [s.text_frame.text for s in slide.shapes if s.name == "Notes"]
+        on_slide = {n.split(" ", 1)[0] for text in noted for n in text.split("\n")}
+        if marks:
+            assert marks == on_slide, (marks, on_slide)
+            seen += sorted(marks)
+    assert sorted(seen) == sorted(n.split(" ", 1)[0] for n in notes)
+    ws = openpyxl.load_workbook(write_xlsx(report, tmp_path / "kobe.xlsx"))["主要指標一覧表"]
+    texts = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    assert [t for t in texts if MARKED.match(t)] == list(notes)
+    formats = [MARKED.findall(c.number_format) for r in ws.iter_rows() for c in r if c.data_type == "n"]
+    assert [f[0] for f in formats if f] == [n.split(" ", 1)[0] for n in notes]  # 16.2※2: the mark after the number

@@ -18,7 +18,9 @@ import pytest
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.indicators import ChartKind
 from shihyo.core.numbers import to_decimal
-from shihyo.core.periods import parse_period
+from shihyo.core.official import Resolutions, official_figure, resolve
+from shihyo.core.periods import Period, parse_period
+from shihyo.core.reconcile import reconcile
 from shihyo.core.report import Report
 from shihyo.core.summary_table import PUBLISHED, summary_years
 from shihyo.core.tables import indicator_rows
@@ -33,6 +35,24 @@ LANGS = ("ja", "en")
 def written(reports: dict[str, Report], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("xlsx")
     return {lang: write_xlsx(report, folder / f"kobe_{lang}.xlsx") for lang, report in reports.items()}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Disputed:
+    result: EvaluationResult
+    resolutions: Resolutions
+
+
+_RESOLVED: dict[int, Resolutions] = {}
+
+
+def _official(result: EvaluationResult, code: str, period: Period) -> Decimal | None:
+    """The engine's value, or the official figure where a published figure differs (Kobe's policy)."""
+    if id(result) not in _RESOLVED:
+        _RESOLVED[id(result)] = resolve(reconcile(result), (), result.programme.show_when_differs)
+    state = _Disputed(result, _RESOLVED[id(result)])
+    figure = official_figure(state, code, "kobe", period)
+    return figure.official if figure is not None else result.value(code, "kobe", period)
 
 
 def _close(actual: Any, expected: Decimal | None) -> bool:
@@ -78,7 +98,7 @@ def test_summary_cells_are_the_engines_numbers(written: dict[str, Path], result:
             if cell.value is None:
                 continue
             assert cell.data_type == "n", f"{cell.coordinate} holds text {cell.value!r}: numbers must be numbers"
-            expected = result.value(str(code), "kobe", years[labels[cell.column]])
+            expected = _official(result, str(code), years[labels[cell.column]])
             if expected is None:  # a published figure the engine cannot recompute (marked in the table)
                 published = result.reported.filter(
                     (pl.col("code") == code) & (pl.col("period") == years[labels[cell.column]].key)
@@ -209,7 +229,8 @@ def test_each_indicator_page_has_a_native_chart(
             assert types == [("bar", "stacked")] and len(chart.plots[0].series) == 4
         elif kind is ChartKind.COMPARISON:
             assert types == [("line", "standard")]
-            assert len(chart.plots[0].series) == 4  # Kobe, national, designated cities, target
+            # Kobe, national, designated cities, target, then the projection
+            assert len(chart.plots[0].series) == 4 + len(page.chart.projections)
         elif page.card.indicator.is_rate or page.card.indicator.unit in ("Pt", "時間"):
             assert types[0][0] == "line"
         else:
@@ -261,7 +282,7 @@ def test_values_the_model_carries_fill_every_cell(
             for cell, summary_cell in zip(rows[line.code][2 : code_col - 1], line.cells, strict=True):
                 if summary_cell.kind:
                     year = years[labels[cell.column]]
-                    engine = result.value(line.code, "kobe", year)
+                    engine = _official(result, line.code, year)
                     assert (engine is None) == (summary_cell.kind == PUBLISHED), (line.code, cell.coordinate)
                     expected_value = summary_cell.value if engine is None else engine
                     assert _close(cell.value, expected_value), (line.code, cell.coordinate)
@@ -280,3 +301,43 @@ def test_workbook_font_is_biz_ud_gothic(written: dict[str, Path]) -> None:
     default = book._fonts[0]  # the workbook's default (Normal) font
     assert default.name == FONT and default.charset == 128
     assert all(f.name == FONT for f in book._fonts)
+
+
+def _cell(book: Any, ref: str) -> Any:
+    sheet, at = ref.split("!")
+    return book[sheet.strip("'")][at.replace("$", "")]
+
+
+def _range(book: Any, ref: str) -> list[Any]:
+    sheet, at = ref.split("!")
+    return [c.value for row in book[sheet.strip("'")][at.replace("$", "")] for c in row]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_projection_is_a_dashed_series_of_its_chart(
+    written: dict[str, Path], reports: dict[str, Report], lang: str
+) -> None:
+    """Read back with openpyxl and the chart XML: each projected page's chart has a dashed series named for the
+    projection, its two cells the latest actual and the projected value, joined across the blank years; bar
+    charts (a trend of counts, bars with a ratio line) draw it too."""
+    report = reports[lang]
+    book = openpyxl.load_workbook(written[lang])
+    charts = workbook_charts(written[lang])
+    kinds = set()
+    for page, chart in zip(report.indicator_pages, charts, strict=True):
+        series = [s for plot in chart.plots for s in plot.series]
+        names = [_cell(book, s.name).value for s in series]
+        if not page.chart.projections:
+            assert chart.blanks in ("", "gap") and not any(s.dash for s in series), page.title  # gap: the default
+            continue
+        (segment,) = page.chart.projections
+        (drawn,) = [s for s, name in zip(series, names, strict=True) if name == segment.label.get(lang)]
+        assert drawn.dash == "dash" and chart.blanks == "span"
+        values = _range(book, drawn.values)
+        assert values[segment.start] == pytest.approx(float(segment.start_value))
+        assert values[segment.end] == pytest.approx(float(segment.end_value))
+        assert sum(v is not None for v in values) == 2
+        plot = next(p for p in chart.plots if drawn in p.series)
+        assert plot.secondary == (page.chart.kind is ChartKind.BAR_LINE and segment.axis.value == "secondary")
+        kinds.add(chart.plots[0].type)
+    assert kinds == {"bar", "line"}  # Kobe projects on bar charts and on line charts

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
 from shihyo import examples
-from shihyo.core.model import Dataset
-from shihyo.core.periods import WarekiStyle
+from shihyo.core.model import Dataset, ShowPolicy
+from shihyo.core.official import Decision
+from shihyo.core.periods import WarekiStyle, fiscal_year
+from shihyo.core.reconcile import Basis
 from shihyo.io.directory import read_programme_dir
-from shihyo.web.catalogue.repository import save_dataset
+from shihyo.web.catalogue.repository import record_decision, save_dataset
 from tests.conftest import KOBE
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
@@ -85,3 +87,30 @@ def test_a_half_year_heads_the_page_as_a_half(client: Client) -> None:
     page = text_of(client.get(f"/?programme={minato.programme.code}&period={half}").content.decode())
     assert "R5年度上期" in page and "上期年度" not in page
     assert "前年同期比" in page
+
+
+def test_the_summary_table_shows_the_official_figure_with_its_note(client: Client, kobe_files: Dataset) -> None:
+    load(kobe_files)
+    page = text_of(client.get("/summary/").content.decode())
+    # as on the card and the indicator page: the published 16.2 (Kobe's policy), marked, the other value noted
+    assert re.search(r"16\.2時間※(\d+)", page) and "16.1時間" not in page
+    mark = re.search(r"16\.2時間(※\d+)", page)
+    assert mark and f"{mark.group(1)} ⑫一人当たり平均超過勤務時間（H29）：公表値16.2・再計算値16.1" in page
+    card = text_of(client.get("/indicators/overtime_monthly_avg/").content.decode())
+    assert "16.2" in card
+    record_decision(
+        kobe_files.programme.code,
+        Decision(
+            "overtime_monthly_avg",
+            "kobe",
+            fiscal_year(2017),
+            Basis.ACTUAL,
+            ShowPolicy.RECOMPUTED,
+            "総時間÷人数÷12で訂正",
+            "office",
+            T0 + timedelta(days=1),
+        ),
+    )
+    corrected = text_of(client.get("/summary/").content.decode())
+    assert re.search(r"16\.1時間※\d+", corrected) and "16.2時間" not in corrected
+    assert "公表値16.2を再計算値16.1に訂正。office、" in corrected and "総時間÷人数÷12で訂正" in corrected

@@ -12,12 +12,19 @@ from decimal import Decimal
 from shihyo.core import period_labels
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import format_value
-from shihyo.core.indicators import Effect, Indicator, IndicatorKind
+from shihyo.core.indicators import (
+    ChangeVsBase,
+    Effect,
+    Indicator,
+    IndicatorKind,
+    PointDifference,
+    YearOverYearChange,
+)
 from shihyo.core.model import Direction
 from shihyo.core.overview import IndicatorCard
 from shihyo.core.periods import Grain, Period
 from shihyo.core.projection import method_label
-from shihyo.core.targets import Status, Trend, streak
+from shihyo.core.targets import Status, Streak, Trend, streak
 
 
 @dataclass(frozen=True)
@@ -156,8 +163,19 @@ def projection_highlights(card: IndicatorCard, result: EvaluationResult) -> list
     ]
 
 
+def _change_on_year_before(indicator: Indicator) -> bool:
+    """An indicator that is itself a change on the year before (or the same half a year before): its own run
+    of rises and falls would read as the quantity rising or falling, so it has no trend highlight."""
+    f = indicator.formula
+    return (
+        isinstance(f, YearOverYearChange)
+        or (isinstance(f, ChangeVsBase) and f.base is None)
+        or (isinstance(f, PointDifference) and f.against is None)
+    )
+
+
 def trend_highlights(card: IndicatorCard, result: EvaluationResult, change_code: str | None) -> list[Highlight]:
-    if card.latest is None:
+    if card.latest is None or _change_on_year_before(card.indicator):
         return []
     ind = card.indicator
     s = streak(result, ind.code, card.org_unit, card.latest.period, change_code)
@@ -167,6 +185,8 @@ def trend_highlights(card: IndicatorCard, result: EvaluationResult, change_code:
     figures = (Figure(ind.code, card.org_unit, card.latest.period, card.latest.value),)
     up_ja, up_en = ("増加", "rose") if s.trend is Trend.INCREASE else ("減少", "fell")
     p, pe = period_labels.heading(card.latest.period, style, "ja"), card.latest.period.label(style, "en")
+    if card.latest.period.grain is Grain.HALF:
+        return _half_trend(card, s, p, pe, figures)
     if s.reversal_after >= 2 and s.years == 1:
         return [
             Highlight(
@@ -194,6 +214,39 @@ def trend_highlights(card: IndicatorCard, result: EvaluationResult, change_code:
     return []
 
 
+def _half_trend(card: IndicatorCard, s: Streak, p: str, pe: str, figures: tuple[Figure, ...]) -> list[Highlight]:
+    """A half-year's run, worded as a half compared with the same half of the years before (never as a year):
+    「…はR5年度上期に38.4%となり、前年同期比で4年連続の増加となりました。」"""
+    assert card.latest is not None
+    ind, value = card.indicator, card.latest.value
+    half_en = "first half" if card.latest.period.index == 1 else "second half"
+    up_ja, up_en = ("増加", "rise") if s.trend is Trend.INCREASE else ("減少", "fall")
+    head_ja = f"{_name(ind, 'ja')}は{p}に{_v(value, ind, 'ja')}となり、前年同期比で"
+    if s.reversal_after >= 2 and s.years == 1:
+        return [
+            Highlight(
+                "rebound",
+                ind.code,
+                f"{head_ja}{s.reversal_after}年ぶりの{up_ja}となりました。",
+                f"{_name(ind, 'en')} was {_v(value, ind, 'en')} in {pe}: the first {up_en} on the {half_en} of "
+                f"the year before in {s.reversal_after} years.",
+                figures,
+            )
+        ]
+    if s.years >= 2:
+        return [
+            Highlight(
+                "streak",
+                ind.code,
+                f"{head_ja}{s.years}年連続の{up_ja}となりました。",
+                f"{_name(ind, 'en')} was {_v(value, ind, 'en')} in {pe}: a {up_en} on the {half_en} of the year "
+                f"before for {s.years} years in a row.",
+                figures,
+            )
+        ]
+    return []
+
+
 def largest_change(cards: list[IndicatorCard], result: EvaluationResult) -> list[Highlight]:
     """The key indicator (not a rate) whose value changed most, in %, from the previous year."""
     moved = [c for c in cards if c.previous_year and c.previous_year.relative is not None and c.latest]
@@ -209,6 +262,7 @@ def largest_change(cards: list[IndicatorCard], result: EvaluationResult) -> list
     style = result.programme.wareki_style
     p, pe = period_labels.heading(latest.period, style, "ja"), latest.period.label(style, "en")
     before = "前年度" if latest.period.grain is Grain.YEAR else "前年同期"
+    before_en = "the previous year" if latest.period.grain is Grain.YEAR else "the same period a year before"
     pct_ja = format_value(change.relative, "%", 1, "ja", signed=True)
     pct_en = format_value(change.relative, "%", 1, "en", signed=True)
     return [
@@ -218,7 +272,7 @@ def largest_change(cards: list[IndicatorCard], result: EvaluationResult) -> list
             f"{p}に{before}から最も大きく変化した主要指標は{_name(ind, 'ja')}で、"
             f"{_v(change.absolute, ind, 'ja', signed=True)}（{pct_ja}）でした。",
             f"The key indicator that changed most in {pe} was {_name(ind, 'en')}: "
-            f"{_v(change.absolute, ind, 'en', signed=True)} ({pct_en}) on the previous year.",
+            f"{_v(change.absolute, ind, 'en', signed=True)} ({pct_en}) on {before_en}.",
             (Figure(ind.code, best.org_unit, latest.period, latest.value),),
         )
     ]

@@ -121,6 +121,44 @@ class OfficialFigure:
             f"{working}; decided by {self.decided_by} on {when}: {self.reason}"
         )
 
+    def short_note(self, lang: str = "ja") -> str:
+        """The note in a few words, for a table's notes (no ※):
+        「公表値16.2・再計算値16.1（…）。判断前のため方針により公表値を表示」."""
+        ja = lang == "ja"
+        working = (f"（{self.working}）" if ja else f" ({self.working})") if self.working else ""
+        when = f"{self.decided_at.astimezone(TOKYO):%Y-%m-%d}" if self.decided_at else ""
+        if self.rule is Rule.POLICY:
+            if ja:
+                chosen = "公表値" if self.published_is_official else "再計算値"
+                return (
+                    f"公表値{self.published_text}・再計算値{self.recomputed_text}{working}。"
+                    f"判断前のため方針により{chosen}を表示"
+                )
+            chosen = "published" if self.published_is_official else "recomputed"
+            return (
+                f"published {self.published_text}, recomputed {self.recomputed_text}{working}; "
+                f"not yet decided: the policy shows the {chosen} figure"
+            )
+        if self.published_is_official:
+            if ja:
+                return (
+                    f"公表値{self.published_text}を正式な値とする（再計算値{self.recomputed_text}）。"
+                    f"{self.decided_by}、{when}決定: {self.reason}"
+                )
+            return (
+                f"the published {self.published_text} is official (recomputed {self.recomputed_text}); "
+                f"{self.decided_by}, {when}: {self.reason}"
+            )
+        if ja:
+            return (
+                f"公表値{self.published_text}を再計算値{self.recomputed_text}に訂正。"
+                f"{self.decided_by}、{when}決定: {self.reason}"
+            )
+        return (
+            f"the published {self.published_text} is corrected to the recomputed {self.recomputed_text}; "
+            f"{self.decided_by}, {when}: {self.reason}"
+        )
+
 
 @dataclass(frozen=True)
 class Case:

@@ -26,7 +26,7 @@ from shihyo.core.overview import AreaCards, IndicatorCard, main_org_unit, overvi
 from shihyo.core.periods import Grain, Period, WarekiStyle
 from shihyo.core.reconcile import Reconciliation
 from shihyo.core.report_judgement import judgement_facts, status_text, target_text
-from shihyo.core.summary_table import SummarySection, summary_table, summary_years
+from shihyo.core.summary_table import SummarySection, summary_notes, summary_table, summary_years
 from shihyo.core.tables import indicator_rows
 from shihyo.core.targets import Status, TargetEvaluation
 
@@ -188,6 +188,11 @@ class Report:
             key = "previous_half"
         return LABELS[self.lang][key]
 
+    @property
+    def summary_notes(self) -> tuple[str, ...]:
+        """The notes under the summary table: for each marked cell, the other value and why (※1 …)."""
+        return summary_notes(self.summary)
+
     def progress_text(self, code: str) -> str:
         """The state of a measure or task in the report's period (or as last recorded before it): 実施中."""
         found = self.progress.get(code)
@@ -303,7 +308,7 @@ def build_report(
                     area=f"{group.pillar_name} — {group.area_name}",
                     facts=_facts(c, result, lang, period),
                     highlights=tuple(highlights_for(c, result)),
-                    chart=build_chart(result, c.indicator, unit),
+                    chart=build_chart(result, c.indicator, unit, resolved),
                     # every figure of the indicator whose published and recomputed values differ, and why
                     footnotes=c.indicator.footnotes + indicator_notes(disputed, c.indicator.code, unit, style, lang),
                     commentary=notes.commentary_of(c.indicator.code, period),
@@ -334,7 +339,7 @@ def build_report(
         key_highlights=tuple(key),
         indicator_pages=tuple(pages),
         years=tuple(y.label(style, lang) for y in years),
-        summary=tuple(summary_table(result, years, lang)),
+        summary=tuple(summary_table(result, years, lang, resolved)),
         pillars=programme.pillars,
         teams=programme.teams,
         wareki_style=style,

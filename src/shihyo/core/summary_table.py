@@ -3,6 +3,10 @@
 The web page and every report format share it. Without a definition (`summary_table.yaml`) the table
 lists each area's key indicators with the series that are their parts. Indicators not in the table are
 not appended to it: they have their own pages.
+
+A cell whose published figure differs from its recomputation shows the official value (as the card and
+the indicator page do) with a numbered mark (「16.2※1」); the table's notes (`summary_notes`) say the
+other value and why (the programme's policy, or the office's decision).
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ from shihyo.core.engine import EvaluationResult
 from shihyo.core.formatting import format_value
 from shihyo.core.model import Programme
 from shihyo.core.numbers import to_decimal
+from shihyo.core.official import Resolutions
 from shihyo.core.overview import main_org_unit
 from shihyo.core.periods import Grain, Period
+from shihyo.core.reconcile import Basis
 from shihyo.core.summary_definition import SummaryRowDefinition, SummarySectionDefinition, SummaryTableDefinition
 
 PUBLISHED = "reported"  # the kind of a cell that shows a published figure shihyo cannot recompute
+MARK = "※"  # the numbered mark of a cell whose published figure and recomputation differ
 
 
 def _yearly(result: EvaluationResult) -> pl.DataFrame:
@@ -50,7 +57,9 @@ def summary_years(result: EvaluationResult) -> list[Period]:
 class SummaryCell:
     text: str
     kind: str  # actual | estimate | plan | reported (a published figure) | "" (no value, or not defined)
-    value: Decimal | None = None  # the number itself, for spreadsheets
+    value: Decimal | None = None  # the number itself, for spreadsheets (the official one where disputed)
+    mark: str = ""  # 「※1」 where the published figure and its recomputation differ (`text` ends with it)
+    note: str = ""  # then: the row, the year, the other value and why the value shown is official
 
 
 @dataclass(frozen=True)
@@ -90,10 +99,14 @@ def _default_definition(programme: Programme) -> SummaryTableDefinition:
     return SummaryTableDefinition(sections=tuple(sections))
 
 
-def summary_table(result: EvaluationResult, years: list[Period], lang: str) -> list[SummarySection]:
+def summary_table(
+    result: EvaluationResult, years: list[Period], lang: str, resolutions: Resolutions
+) -> list[SummarySection]:
     """The table's sections with their rows and cells, as the definition says (― where a cell is not
-    defined or has no value)."""
+    defined or has no value). A disputed cell shows the official figure of `resolutions`, marked ※n."""
     programme = result.programme
+    style = programme.wareki_style
+    marks = 0
     table = programme.summary_table or _default_definition(programme)
     unit = main_org_unit(programme)
     frame = _yearly(result)
@@ -113,22 +126,39 @@ def summary_table(result: EvaluationResult, years: list[Period], lang: str) -> l
     name.update({i.code: (i.name_en or i.name) if en else i.name for i in programme.indicators})
     areas = {a.code: (p, a) for p in programme.pillars for a in p.areas}
 
-    def cell(d: SummaryRowDefinition, year: Period, unit_text: str, decimals: int) -> SummaryCell:
+    def cell(d: SummaryRowDefinition, year: Period, unit_text: str, decimals: int, label: str) -> SummaryCell:
+        nonlocal marks
         if not d.defines(year):
             return SummaryCell("―", "")
         found = cells.get((d.code, year.fiscal_year))
         if found is not None:
             exact = to_decimal(found[0])
-            return SummaryCell(format_value(exact, unit_text, decimals, lang), found[1], exact)
+            basis = Basis.PLAN if found[1] == "plan" else Basis.ACTUAL
+            official = resolutions.figure(d.code, unit, year, basis)
+            if official is None:
+                return SummaryCell(format_value(exact, unit_text, decimals, lang), found[1], exact)
+            marks += 1
+            mark = f"{MARK}{marks}"
+            sep = "：" if lang == "ja" else ": "
+            where = f"{label}（{year.label(style, lang)}）" if lang == "ja" else f"{label} ({year.label(style, lang)})"
+            shown = format_value(official.official, unit_text, decimals, lang)
+            note = f"{mark} {where}{sep}{official.short_note(lang)}"
+            return SummaryCell(f"{shown}{mark}", found[1], official.official, mark, note)
         figure = published.get((d.code, year.key))
         if figure is not None:
             return SummaryCell(format_value(figure, unit_text, decimals, lang), PUBLISHED, figure)
         return SummaryCell("―", "")
 
+    parent = ""  # the row a row of depth 1 or more belongs to, to name it in a note
+
     def row(d: SummaryRowDefinition) -> SummaryRow:
+        nonlocal parent
         own = indicators[d.code] if d.code in indicators else series[d.code]
         decimals = own.decimals if d.decimals is None else d.decimals
         label = (d.label_en or name.get(d.code, d.code)) if en else (d.label or name.get(d.code, d.code))
+        if not d.depth:
+            parent = label
+        named = (f"{parent}／{label}" if not en else f"{parent} — {label}") if d.depth and parent else label
         # a label of the definition says 内訳 / うち itself; a row named after its series gets the word
         parted = d.code in series and d.depth and series[d.code].part_of and not (d.label_en if en else d.label)
         relation = series[d.code].relation if parted else None
@@ -139,7 +169,7 @@ def summary_table(result: EvaluationResult, years: list[Period], lang: str) -> l
             d.code in indicators,
             d.depth,
             relation.value if relation else "",
-            [cell(d, y, own.unit, decimals) for y in years],
+            [cell(d, y, own.unit, decimals, named) for y in years],
             decimals,
         )
 
@@ -154,3 +184,8 @@ def summary_table(result: EvaluationResult, years: list[Period], lang: str) -> l
         rows = [row(d) for d in s.rows if d.code in indicators or d.code in series]
         sections.append(SummarySection(title, rows, pillar_name, area_name or title))
     return sections
+
+
+def summary_notes(sections: list[SummarySection] | tuple[SummarySection, ...]) -> tuple[str, ...]:
+    """The notes under the table, in the order of their marks: 「※1 ⑫…（H29）：公表値16.2・再計算値16.1…」."""
+    return tuple(c.note for s in sections for r in s.rows for c in r.cells if c.note)

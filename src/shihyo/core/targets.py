@@ -88,9 +88,7 @@ def _interpolate(points: tuple[TargetPoint, ...], period: Period) -> tuple[Decim
     return a.value + (b.value - a.value) * step / span, period
 
 
-def guide_value(
-    points: tuple[TargetPoint, ...], period: Period, start: TargetPoint | None = None
-) -> Decimal | None:
+def guide_value(points: tuple[TargetPoint, ...], period: Period, start: TargetPoint | None = None) -> Decimal | None:
     """目安（直線補間）: the straight path between the set points (from the base value, if given) at `period`.
 
     None where a point is set for that year (it is the target itself) or the year lies outside the path.
@@ -235,7 +233,7 @@ class Trend(StrEnum):
 
 @dataclass(frozen=True)
 class Streak:
-    """The run of same-direction yearly changes ending at `period`."""
+    """The run of same-direction changes a year apart ending at `period` (a year, or the same half each year)."""
 
     code: str
     org_unit: str
@@ -257,23 +255,30 @@ def _sign(change: Decimal) -> Trend:
 def streak(
     result: EvaluationResult, code: str, org_unit: str, period: Period, change_code: str | None = None
 ) -> Streak | None:
-    """Run of increases or decreases up to `period` (yearly actuals and estimates only).
+    """Run of increases or decreases up to `period` (actuals and estimates only).
 
-    Changes come from the values of `code`; where a year's change cannot be computed because the
-    previous year is not in the data, the published figure of `change_code` (a year-over-year
-    indicator) fills in, and `uses_reported` says so.
+    For a year, each year is compared with the year before; for a half (上期 / 下期), each year's same
+    half with that half a year before (never a half with a year). Changes come from the values of
+    `code`; where a year's change cannot be computed because the previous year is not in the data, the
+    published figure of `change_code` (a year-over-year indicator, yearly) fills in, and `uses_reported`
+    says so.
     """
+    half = period.grain is Grain.HALF
     values = {
-        parse_period(key).fiscal_year: value
+        found.fiscal_year: value
         for key, kind, value in result.series_of(code, org_unit)
-        if kind != "plan" and parse_period(key).grain is Grain.YEAR
+        if kind != "plan"
+        and (found := parse_period(key)).grain is period.grain
+        and (not half or found.index == period.index)
     }
+    if period.grain not in (Grain.YEAR, Grain.HALF):
+        return None
     changes: dict[int, Trend] = {}
     reported_years: set[int] = set()
     for year, value in values.items():
         if year - 1 in values:
             changes[year] = _sign(value - values[year - 1])
-    if change_code is not None:
+    if change_code is not None and not half:
         published = result.reported.filter((pl.col("code") == change_code) & (pl.col("org_unit") == org_unit))
         for key, value in published.select("period", "value").unique().iter_rows():
             year = parse_period(key).fiscal_year
@@ -294,4 +299,4 @@ def streak(
         while changes.get(before - reversal) is opposite:
             reversal += 1
     used = any(y in reported_years for y in range(before - reversal + 1, year + 1))
-    return Streak(code, org_unit, fiscal_year(year), trend, run, reversal, used)
+    return Streak(code, org_unit, period if half else fiscal_year(year), trend, run, reversal, used)

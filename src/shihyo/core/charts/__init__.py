@@ -16,6 +16,7 @@ from shihyo.core.charts.table import ChartTable, chart_table
 from shihyo.core.charts.vega import vega_lite
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.indicators import Indicator
+from shihyo.core.official import Resolutions
 
 __all__ = [
     "BLUE",
@@ -33,6 +34,12 @@ __all__ = [
 ]
 
 
-def chart_spec(result: EvaluationResult, indicator: Indicator, org_unit: str, lang: str = "ja") -> dict[str, Any]:
+def chart_spec(
+    result: EvaluationResult,
+    indicator: Indicator,
+    org_unit: str,
+    lang: str = "ja",
+    resolutions: Resolutions | None = None,
+) -> dict[str, Any]:
     """The Vega-Lite specification of the indicator's chart (the model built and drawn in one call)."""
-    return vega_lite(build_chart(result, indicator, org_unit), lang)
+    return vega_lite(build_chart(result, indicator, org_unit, resolutions), lang)

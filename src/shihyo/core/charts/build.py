@@ -28,11 +28,13 @@ from shihyo.core.charts.model import (
     Value,
     ValueAxis,
 )
+from shihyo.core.charts.official import with_official
 from shihyo.core.charts.projected import with_projection
 from shihyo.core.engine import EvaluationResult
 from shihyo.core.indicators import ChartKind, Indicator
 from shihyo.core.model import Series as ProgrammeSeries
 from shihyo.core.numbers import to_decimal
+from shihyo.core.official import Resolutions
 from shihyo.core.overview import yearly_points
 from shihyo.core.periods import Grain, fiscal_year, parse_period
 from shihyo.core.targets import target_levels
@@ -276,9 +278,14 @@ def index_target_chart(result: EvaluationResult, indicator: Indicator, org_unit:
     return _chart(indicator, ChartKind.INDEX_TARGET, categories, series, axes, references=(base,))
 
 
-def build_chart(result: EvaluationResult, indicator: Indicator, org_unit: str) -> Chart:
-    """The chart of the kind the programme asks for (indicator `chart:`), or a trend; with its projection."""
-    return with_projection(_build_chart(result, indicator, org_unit), result, indicator, org_unit)
+def build_chart(
+    result: EvaluationResult, indicator: Indicator, org_unit: str, resolutions: Resolutions | None = None
+) -> Chart:
+    """The chart of the kind the programme asks for (indicator `chart:`), or a trend; with its projection.
+    Where `resolutions` has a case, the official value is drawn and the other kept beside it (without
+    resolutions, as in a chart of bare engine values, the recomputation is drawn)."""
+    chart = with_projection(_build_chart(result, indicator, org_unit), result, indicator, org_unit)
+    return with_official(chart, resolutions)
 
 
 def _build_chart(result: EvaluationResult, indicator: Indicator, org_unit: str) -> Chart:

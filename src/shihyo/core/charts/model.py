@@ -81,6 +81,9 @@ class Value:
 
     value: Decimal
     kind: str
+    # where a published figure and its recomputation differ, `value` is the official one and this says both
+    # (「公表値16.2 / 再計算16.1」), for the tooltip and the data beside the chart
+    other: Names | None = None
 
 
 @dataclass(frozen=True)

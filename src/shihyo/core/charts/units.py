@@ -52,8 +52,10 @@ def units_vega(chart: UnitsChart, lang: str = "ja") -> Spec:
         for rank, bar in enumerate(chart.bars, start=1)
     ]
     unit_word = "所属" if lang == "ja" else "Org unit"
-    described = "、".join(f"{r['unit']} {r['shown']}" for r in rows) if lang == "ja" else ", ".join(
-        f"{r['unit']} {r['shown']}" for r in rows
+    described = (
+        "、".join(f"{r['unit']} {r['shown']}" for r in rows)
+        if lang == "ja"
+        else ", ".join(f"{r['unit']} {r['shown']}" for r in rows)
     )
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",

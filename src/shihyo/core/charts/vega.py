@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shihyo.core.charts.legend import legend_entry, target_mark
 from shihyo.core.charts.model import Axis, Chart, Mark, Role, Series
 from shihyo.core.charts.palette import BLUE, FONT, GREY, KIND_COLOURS, KIND_LABELS, ORANGE, TEXT, hex_colour
 from shihyo.core.indicators import ChartKind
@@ -28,11 +29,14 @@ def rows(chart: Chart, lang: str) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for n, series in enumerate(chart.series):
         for i, value in series.points:
+            kind = labels.get(value.kind, value.kind)
             out.append(
                 {
                     "period": chart.categories[i].label.get(lang),
                     "value": float(value.value),
-                    "kind": labels.get(value.kind, value.kind),
+                    "kind": kind,
+                    # the tooltip's kind: with both values where a published figure and its recomputation differ
+                    "detail": _detail(kind, value.other.get(lang), lang) if value.other is not None else kind,
                     "kind_key": value.kind,
                     "series": series.name.get(lang),
                     "series_key": _key(n),
@@ -47,6 +51,7 @@ def rows(chart: Chart, lang: str) -> list[dict[str, object]]:
                     "period": chart.categories[i].label.get(lang),
                     "value": float(number),
                     "kind": labels.get("actual", "actual") if i == segment.start else segment.label.get(lang),
+                    "detail": labels.get("actual", "actual") if i == segment.start else segment.label.get(lang),
                     "kind_key": "projection",
                     "series": segment.label.get(lang),
                     "series_key": f"p{n}",
@@ -55,6 +60,11 @@ def rows(chart: Chart, lang: str) -> list[dict[str, object]]:
                 }
             )
     return out
+
+
+def _detail(kind: str, both: str, lang: str) -> str:
+    """「実績※（公表値16.2 / 再計算16.1）」: the value drawn is the official one, the other beside it."""
+    return f"{kind}※（{both}）" if lang == "ja" else f"{kind}※ ({both})"
 
 
 def _is(field: str, value: str) -> Spec:
@@ -99,7 +109,7 @@ def _y(chart: Chart, which: Axis, lang: str, **extra: Any) -> Spec:
 def _tooltip(lang: str, decimals: int, series: str | None = None) -> list[Spec]:
     tips: list[Spec] = [
         {"field": "period", "title": "年度" if lang == "ja" else "Year"},
-        {"field": "kind", "title": "区分" if lang == "ja" else "Kind"},
+        {"field": "detail", "title": "区分" if lang == "ja" else "Kind"},
         {"field": "value", "title": "値" if lang == "ja" else "Value", "format": _format(decimals)},
     ]
     if series is not None:
@@ -118,23 +128,14 @@ def _kind_colour(lang: str, title: str | None = None) -> Spec:
     }
 
 
-# what each drawn form stands for, said in the legend
-_FORMS = {
-    "ja": {"bar": "棒", "line": "折れ線", "left": "左軸", "right": "右軸", "target": "目標（◇印）"},
-    "en": {"bar": "bars", "line": "line", "left": "left axis", "right": "right axis", "target": "Target (◇)"},
-}
-
-
 def _form(lang: str, name: str, form: str, axis: Axis | None = None) -> str:
     """A legend entry: "導入比率（折れ線・右軸）", "Share (line, right axis)"."""
-    words = _FORMS[lang]
-    parts = [words[form]] + ([words["left" if axis is Axis.PRIMARY else "right"]] if axis is not None else [])
-    return f"{name}（{'・'.join(parts)}）" if lang == "ja" else f"{name} ({', '.join(parts)})"
+    return legend_entry(lang, name, form, axis)
 
 
 def _target_legend(lang: str) -> Spec:
     """The target mark's own legend entry, so that a reader knows what the diamond is."""
-    label = _FORMS[lang]["target"]
+    label = target_mark(lang)
     return {"datum": label, "type": "nominal", "scale": {"domain": [label], "range": ["diamond"]}, "title": None}
 
 

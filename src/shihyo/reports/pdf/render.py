@@ -210,6 +210,8 @@ def _summary(report: Report) -> dict[str, Any]:
             }
             for section in report.summary
         ],
+        # ※n: the cells showing an official figure whose published value and recomputation differ
+        "notes": list(report.summary_notes),
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from shihyo.core.charts.legend import legend_entry, target_mark
 from shihyo.core.charts.model import Axis, Chart, Mark, Role, Series, Value
 from shihyo.core.charts.palette import GREY, KIND_COLOURS, KIND_LABELS, hex_colour
 from shihyo.core.indicators import ChartKind
@@ -95,7 +96,7 @@ def _axis(chart: Chart, which: Axis, lang: str) -> tuple[str, str, int]:
 def _trend(chart: Chart, lang: str, title: str, axis_title: str, fmt: str) -> ChartPlan:
     labels = KIND_LABELS[lang]
     main, *rest = chart.drawn
-    targets = [_named(_plan(s, lang, "target", fmt), labels["target"]) for s in rest if s.role is Role.TARGET]
+    targets = [_named(_plan(s, lang, "target", fmt), target_mark(lang)) for s in rest if s.role is Role.TARGET]
     categories = tuple(c.label.get(lang) for c in chart.categories)
     if main.mark is Mark.BAR:
         bars = []
@@ -112,14 +113,15 @@ def _trend(chart: Chart, lang: str, title: str, axis_title: str, fmt: str) -> Ch
 
 
 def plan_chart(chart: Chart, lang: str) -> ChartPlan | None:
-    """What to draw for the chart in `lang`; None when there is nothing to draw."""
+    """What to draw for the chart in `lang`; None when there is nothing to draw. Projections are drawn on
+    every kind but the stack (where the model has none): a grey dashed line, on the axis of what they project."""
     plan = _plan_chart(chart, lang)
-    if plan is None or plan.kind not in ("trend_line", "comparison", "index_target"):
+    if plan is None or plan.kind == "stacked":
         return plan
-    return replace(plan, series=(*plan.series, *_projections(chart, lang, plan.axis_format)))
+    return replace(plan, series=(*plan.series, *_projections(chart, lang, plan)))
 
 
-def _projections(chart: Chart, lang: str, fmt: str) -> tuple[SeriesPlan, ...]:
+def _projections(chart: Chart, lang: str, plan: ChartPlan) -> tuple[SeriesPlan, ...]:
     """Each projection as a grey dashed line from the latest actual to the target year (blanks spanned)."""
     out = []
     for segment in chart.projections:
@@ -127,9 +129,10 @@ def _projections(chart: Chart, lang: str, fmt: str) -> tuple[SeriesPlan, ...]:
         kinds = [""] * len(chart.categories)
         values[segment.start], kinds[segment.start] = float(segment.start_value), "actual"
         values[segment.end], kinds[segment.end] = float(segment.end_value), "projection"
-        out.append(
-            SeriesPlan(segment.label.get(lang), tuple(values), tuple(kinds), "line", GREY, fmt, dashed=True)
-        )
+        secondary = plan.kind == "bar_line" and segment.axis is Axis.SECONDARY
+        fmt = plan.axis2_format if secondary else plan.axis_format
+        role = "secondary" if secondary else "line"
+        out.append(SeriesPlan(segment.label.get(lang), tuple(values), tuple(kinds), role, GREY, fmt, dashed=True))
     return tuple(out)
 
 
@@ -142,10 +145,14 @@ def _plan_chart(chart: Chart, lang: str) -> ChartPlan | None:
     drawn = chart.drawn
     if chart.kind is ChartKind.BAR_LINE and len(drawn) >= 2:
         axis2_title, axis2_format, _ = _axis(chart, Axis.SECONDARY, lang)
+        # the legend says which series is the bar and which the line, and on which axis (as on the dashboard)
         pair = tuple(
-            _plan(s, lang, "bar", axis_format, labels=True)
+            _named(_plan(s, lang, "bar", axis_format, labels=True), legend_entry(lang, s.name.get(lang), "bar", s.axis))
             if s.axis is Axis.PRIMARY
-            else _plan(s, lang, "secondary", axis2_format, labels=True)
+            else _named(
+                _plan(s, lang, "secondary", axis2_format, labels=True),
+                legend_entry(lang, s.name.get(lang), "line", s.axis),
+            )
             for s in drawn
         )
         return ChartPlan("bar_line", title, categories, pair, axis_title, axis_format, axis2_title, axis2_format)
@@ -155,7 +162,9 @@ def _plan_chart(chart: Chart, lang: str) -> ChartPlan | None:
     if chart.kind is ChartKind.COMPARISON:
         lines = [s for s in drawn if s.role is not Role.TARGET]
         plans = [_plan(s, lang, "line", axis_format, labels=i == 0) for i, s in enumerate(lines)]
-        plans += [_plan(s, lang, "target", axis_format) for s in drawn if s.role is Role.TARGET]
+        plans += [
+            _named(_plan(s, lang, "target", axis_format), target_mark(lang)) for s in drawn if s.role is Role.TARGET
+        ]
         return ChartPlan("comparison", title, categories, tuple(plans), axis_title, axis_format)
     if chart.kind is ChartKind.INDEX_TARGET:
         plans = [

@@ -10,6 +10,7 @@ East Asian font, and the file is reproducible: fixed document dates and zip time
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -55,6 +56,9 @@ LABEL_FILL = "#f1f1f4"
 PLAN_FILL = "#dbe4fd"
 ESTIMATE_FILL = "#f4f4f6"
 FALLBACK_DATE = datetime(2000, 1, 1)
+LEGEND_H = 0.3  # inches under the summary table for its legend line
+NOTE_SIZE = 8  # points: the notes of the summary table's ※n cells
+MARKS = re.compile(r"※\d+")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 STATUS_STYLE = {  # text colour, fill
@@ -236,6 +240,17 @@ def _summary_grid(report: Report, sections: Sequence[SummarySection]) -> tuple[G
     return grid, keep
 
 
+def _slide_notes(grid: Grid, notes: Sequence[str]) -> list[str]:
+    """The notes of the ※n marks in `grid`'s cells (a note starts with its mark: 「※2 …」)."""
+    shown = {m for row in grid.rows for c in row for m in MARKS.findall(c.text)}
+    return [n for n in notes if n.split(" ", 1)[0] in shown]
+
+
+def _notes_height(notes: Sequence[str]) -> float:
+    """Inches the notes take under a table (nothing for none)."""
+    return paragraphs_height(notes, CONTENT_W, NOTE_SIZE) / 72 if notes else 0.0
+
+
 def _team_names(report: Report) -> dict[str, str]:
     return {t.code: t.name for t in report.teams}
 
@@ -384,9 +399,17 @@ def plan_deck(report: Report) -> list[SlidePlan]:
             paras = commentary_paras(report, page.commentary, CONTENT_W, room)
             deck.append(SlidePlan("commentary", f"{t('commentary')}：{page.title}", page.area, paras=paras))
     summary, keep = _summary_grid(report, report.summary)
-    pages = _split(summary, keep, room - 0.3, _words(report)["continued"])
+    # the notes of the ※n cells go under the table on the slide that shows them: room is kept for them
+    reserve = LEGEND_H
+    for _ in range(3):
+        pages = _split(summary, keep, room - reserve, _words(report)["continued"])
+        need = LEGEND_H + max((_notes_height(_slide_notes(g, report.summary_notes)) for g, _ in pages), default=0)
+        if need <= reserve or reserve >= room / 2:  # the table keeps at least half the slide
+            break
+        reserve = min(need, room / 2)
     for i, (grid, heights) in enumerate(pages, 1):
-        deck.append(SlidePlan("summary", _numbered(t("summary"), i, len(pages)), top_line, grid, heights))
+        paras = [Para(n, NOTE_SIZE, colour=MUTED) for n in _slide_notes(grid, report.summary_notes)]
+        deck.append(SlidePlan("summary", _numbered(t("summary"), i, len(pages)), top_line, grid, heights, paras=paras))
     measures, keep = _measures_grid(report, report.pillars)
     pages = _split(measures, keep, room, _words(report)["continued"])
     for i, (grid, heights) in enumerate(pages, 1):
@@ -511,6 +534,9 @@ def _table_slide(slide: Any, plan: SlidePlan, report: Report) -> None:
         add_text(
             slide, (MARGIN, top, CONTENT_W, 0.28), [Para(_words(report)["legend"], 9, colour=MUTED)], name="Legend"
         )
+        if plan.paras:  # the other value of each ※n cell on this slide, and why the one shown is official
+            box = (MARGIN, top + LEGEND_H - 0.02, CONTENT_W, _notes_height([p.text for p in plan.paras]))
+            add_text(slide, box, plan.paras, name="Notes")
 
 
 def _fixed_moment(report: Report) -> datetime:

@@ -19,10 +19,10 @@ PLAN_FILL = "#e8eefc"
 GRID = "#bdbdc4"
 
 
-def number_format(decimals: int, lang: str, *, estimate: bool = False) -> str:
+def number_format(decimals: int, lang: str, *, estimate: bool = False, note: str = "") -> str:
     """`#,##0.0;"▲"#,##0.0` (ja) or `#,##0.0;-#,##0.0` (en); an estimate is shown `※1,234` / `※▲1,234`
-    (`*1,234` / `*-1,234` in English)."""
-    body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    (`*1,234` / `*-1,234` in English); a note's mark follows the number: `16.2※2`."""
+    body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + (f'"{note}"' if note else "")
     mark = ("※" if lang == "ja" else "*") if estimate else ""
     minus = "▲" if lang == "ja" else "-"
     positive = f'"{mark}"{body}' if mark else body
@@ -43,10 +43,11 @@ class Styles:
             self._made[key] = self._book.add_format(props)
         return self._made[key]
 
-    def value(self, decimals: int, kind: str, lang: str, **extra: Any) -> Any:
-        """A numeric cell in a table: plans on a light fill, estimates in italics and marked."""
+    def value(self, decimals: int, kind: str, lang: str, note: str = "", **extra: Any) -> Any:
+        """A numeric cell in a table: plans on a light fill, estimates in italics and marked, a note's mark
+        (「※2」) after the number."""
         props: dict[str, Any] = {
-            "num_format": number_format(max(decimals, 0), lang, estimate=kind == "estimate"),
+            "num_format": number_format(max(decimals, 0), lang, estimate=kind == "estimate", note=note),
             "border": 1,
             "border_color": GRID,
         }

@@ -27,12 +27,14 @@ class Column:
     """One series of an indicator's chart as a table column: fiscal year → (value, kind)."""
 
     name: str
-    role: str  # main | bar | line | part | unit | target
+    role: str  # main | bar | line | part | unit | target | projection | projection_y2 (on the second axis)
     decimals: int
     cells: dict[int, tuple[float, str]]
     colour: str
     code: str
     org_unit: str
+    # fiscal years whose value is an official figure that differs from its recomputation (marked ※, noted below)
+    disputed: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,32 @@ def page_table(chart: Chart, lang: str) -> PageTable:
         }
         role = _role(chart, series.role, series.axis)
         colour = hex_colour(series.colour)
-        columns.append(Column(column.name, role, max(column.decimals, 0), cells, colour, column.code, column.org_unit))
+        disputed = frozenset(
+            c.period.fiscal_year for c, v in zip(chart.categories, series.values, strict=True) if v and v.other
+        )
+        columns.append(
+            Column(column.name, role, max(column.decimals, 0), cells, colour, column.code, column.org_unit, disputed)
+        )
+    columns += _projection_columns(chart, lang)
     return PageTable(_layout(chart), [(r.period.fiscal_year, r.label) for r in table.rows], columns)
+
+
+def _projection_columns(chart: Chart, lang: str) -> list[Column]:
+    """Each projection as a column of two cells, the latest actual and the value projected at the target year
+    (drawn as a grey dashed line joining them, distinct from plans); on the second axis where it projects the line
+    of a bar-and-line chart."""
+    out = []
+    for segment in chart.projections:
+        years = [c.period.fiscal_year for c in chart.categories]
+        cells = {
+            years[segment.start]: (float(segment.start_value), "actual"),
+            years[segment.end]: (float(segment.end_value), "projection"),
+        }
+        role = "projection_y2" if chart.kind is ChartKind.BAR_LINE and segment.axis is Axis.SECONDARY else "projection"
+        own = next((s for s in chart.series if s.code == segment.code and s.axis is segment.axis), None)
+        decimals = max(own.decimals if own is not None else segment.decimals, 0)
+        out.append(Column(segment.label.get(lang), role, decimals, cells, GREY, segment.code, ""))
+    return out
 
 
 def _font(size: float = 9, bold: bool = False) -> dict[str, Any]:
@@ -120,6 +146,13 @@ def _target_style(kind: str) -> dict[str, Any]:
     }
 
 
+def _projection_style() -> dict[str, Any]:
+    return {
+        "line": {"color": GREY, "width": 2, "dash_type": "dash"},
+        "marker": {"type": "circle", "size": 6, "fill": {"none": True}, "border": {"color": GREY}},
+    }
+
+
 def _line_style(col: Column, years: list[tuple[int, str]]) -> dict[str, Any]:
     colour = col.colour
     return {
@@ -146,7 +179,10 @@ def native_chart(book: Any, sheet: str, chart: Chart, table: PageTable, head: in
     overlay = book.add_chart({"type": "line"}) if bars else None
     for c, col in enumerate(table.columns):
         s = series(c)
-        if col.role == "target":
+        if col.role in ("projection", "projection_y2"):  # dashed grey, its two points joined across the blanks
+            y2 = {"y2_axis": True} if col.role == "projection_y2" else {}
+            (overlay or drawn).add_series(s | _projection_style() | y2)
+        elif col.role == "target":
             (overlay or drawn).add_series(s | _target_style(kind))
         elif col.role == "line":  # bar_line: the ratio on the second axis
             (overlay or drawn).add_series(s | _line_style(col, table.years) | {"y2_axis": True})
@@ -174,5 +210,7 @@ def native_chart(book: Any, sheet: str, chart: Chart, table: PageTable, head: in
     drawn.set_legend({"position": "bottom", "font": _font(9)})
     drawn.set_chartarea({"border": {"none": True}})
     drawn.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
-    drawn.show_blanks_as("gap")
+    # a projection's two points are joined (as on the dashboard, where a line joins the values it has)
+    projected = any(col.role in ("projection", "projection_y2") for col in table.columns)
+    drawn.show_blanks_as("span" if projected else "gap")
     return drawn

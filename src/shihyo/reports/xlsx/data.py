@@ -37,7 +37,7 @@ class Figures:
         for page, table in zip(report.indicator_pages, figures.tables, strict=True):
             figures.labels.update({year: label for year, label in table.years})
             for col in table.columns:
-                if col.role != "target" and col.org_unit == page.card.org_unit:
+                if col.role not in ("target", "projection", "projection_y2") and col.org_unit == page.card.org_unit:
                     for year, cell in col.cells.items():
                         figures.main.setdefault((col.code, year), cell)
             for point in page.card.trend:  # the engine's exact values win over the chart's floats

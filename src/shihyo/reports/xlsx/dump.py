@@ -37,6 +37,7 @@ class ChartSeries:
     name: str  # the reference of the series name (or its literal text)
     categories: str
     values: str
+    dash: str = ""  # the line's dash (dash, round_dot as sysDot …), "" for a solid line or a bar
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class ChartInfo:
     title: str
     description: str  # alternative text
     plots: tuple[ChartPlot, ...]
+    blanks: str = ""  # how blank cells are drawn: gap | span | zero
 
     @property
     def has_secondary_axis(self) -> bool:
@@ -118,7 +120,7 @@ def _chart(archive: zipfile.ZipFile, sheet: str, anchor: str, part: str, descrip
         grouping = element.find("c:grouping", NS)
         axes = {a.get("val") for a in element.findall("c:axId", NS)}
         series = tuple(
-            ChartSeries(_ref(s.find("c:tx", NS)), _ref(s.find("c:cat", NS)), _ref(s.find("c:val", NS)))
+            ChartSeries(_ref(s.find("c:tx", NS)), _ref(s.find("c:cat", NS)), _ref(s.find("c:val", NS)), _dash(s))
             for s in element.findall("c:ser", NS)
         )
         plots.append(
@@ -130,7 +132,15 @@ def _chart(archive: zipfile.ZipFile, sheet: str, anchor: str, part: str, descrip
                 series,
             )
         )
-    return ChartInfo(sheet, anchor, part, title, description, tuple(plots))
+    blanks = chart.find("c:dispBlanksAs", NS)
+    return ChartInfo(
+        sheet, anchor, part, title, description, tuple(plots), blanks.get("val", "") if blanks is not None else ""
+    )
+
+
+def _dash(series: ET.Element) -> str:
+    dash = series.find("c:spPr/a:ln/a:prstDash", NS)
+    return dash.get("val", "") if dash is not None else ""
 
 
 def workbook_charts(path: Path) -> list[ChartInfo]:

@@ -339,9 +339,13 @@ def _summary(ws: Any, st: Styles, report: Report, figures: Figures) -> None:
                     year = figures.year_of(years[i])
                     found = figures.main.get((line.code, year)) if year is not None else None
                     value = found[0] if found else None
-                write_value(ws, row, 2 + i, value, st.value(decimals, cell.kind, lang))
+                write_value(ws, row, 2 + i, value, st.value(decimals, cell.kind, lang, note=cell.mark))
             write_text(ws, row, code_col, line.code, st, border=1, border_color=GRID, font_color=GREY)
             row += 1
+    row += 1
+    for note in report.summary_notes:  # a ※n cell shows the official figure: the other value and why
+        write_text(ws, row, 0, note, st, font_color=GREY)
+        row += 1
     ws.freeze_panes(head + 1, 2)
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -397,7 +401,8 @@ def _area(
             for c, col in enumerate(table.columns):
                 value, kind = col.cells.get(year, (None, ""))
                 cell_kind = "" if col.role == "target" else kind
-                write_value(ws, head + 1 + r, c + 1, value, st.value(col.decimals, cell_kind, lang))
+                mark = "※" if year in col.disputed else ""  # the official figure; the note below says the other
+                write_value(ws, head + 1 + r, c + 1, value, st.value(col.decimals, cell_kind, lang, note=mark))
         notes = head + 1 + len(table.years)
         if not table.years:
             write_text(ws, notes, 0, t["no_data"], st, font_color=GREY)

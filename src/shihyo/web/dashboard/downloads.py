@@ -69,7 +69,7 @@ def download(state: ProgrammeState, indicator: Indicator, fmt: str, lang: str) -
             f"{name}.xlsx",
         )
     if fmt in ("svg", "png"):
-        spec = chart_spec(state.result, indicator, main_org_unit(state.result.programme), lang)
+        spec = chart_spec(state.result, indicator, main_org_unit(state.result.programme), lang, state.resolutions)
         if fmt == "svg":
             return _attachment(chart_svg(spec), "image/svg+xml", f"{name}.svg")
         return _attachment(chart_png(spec), "image/png", f"{name}.png")

@@ -248,4 +248,4 @@ def summary_years(state: ProgrammeState) -> list[Period]:
 
 
 def summary_sections(state: ProgrammeState, years: list[Period], lang: str) -> list[SummarySection]:
-    return summary_table(state.result, years, lang)
+    return summary_table(state.result, years, lang, state.resolutions)

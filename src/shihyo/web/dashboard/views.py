@@ -21,6 +21,7 @@ from shihyo.core.overview import AreaCards, card, main_org_unit, overview
 from shihyo.core.periods import Grain, Period
 from shihyo.core.problems import UserError
 from shihyo.core.reconcile import Verdict
+from shihyo.core.summary_table import summary_notes
 from shihyo.web import errors
 from shihyo.web.catalogue.evaluation import ProgrammeState, evaluate_programme
 from shihyo.web.catalogue.repository import resolve_programme
@@ -146,7 +147,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(code)
     unit = context["unit"]
     period = context["period"]
-    chart = cache(lambda: build_chart(state.result, indicator, unit))
+    chart = cache(lambda: build_chart(state.result, indicator, unit, state.resolutions))
     unit_rows = cache(lambda: _unit_rows(state, indicator, unit, period, context["office"]))  # table and chart
     # the year-by-year table shows official figures, the other value beside each disputed one
     marked_table = cache(lambda: mark_table(chart_table(chart(), lang()), state, lang()))
@@ -226,6 +227,8 @@ def summary_page(request: HttpRequest) -> HttpResponse:
         years=years,
         sections=sections,
         has_published=lambda: any(c.kind == "reported" for s in sections() for r in s.rows for c in r.cells),
+        # ※n: the cells whose published figure and recomputation differ, the other value and why
+        official_notes=lambda: summary_notes(sections()),
     )
     return render(request, "dashboard/summary.html", context)
 
