@@ -9,25 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from shihyo import examples
 from shihyo.core.indicators import IndicatorKind
-from shihyo.core.model import Dataset
-from shihyo.io.directory import read_programme_dir
 from shihyo.web.catalogue.evaluation import evaluate_programme
 from shihyo.web.catalogue.models import DefinitionRevision
-from shihyo.web.catalogue.repository import save_dataset
 from shihyo.web.collection.models import Membership
 from shihyo.web.dashboard.indicator_editor import operand_choices
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
-T0 = datetime(2022, 7, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
 NEW = "/catalogue/minato/indicators/new/"
 DIGEST = re.compile(r'name="previewed" value="([0-9a-f]+)"')
 BASE = re.compile(r'name="base" value="(\d+)"')
@@ -51,21 +44,6 @@ FORMS: dict[IndicatorKind, dict[str, object]] = {
     IndicatorKind.EFFECT: {"of": "applications_online", "factor": "20", "divisor": "60", "unit": "時間"},
     IndicatorKind.EXPRESSION: {"expr": "cert_total - cert_window", "unit": "件"},
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def minato_files() -> Dataset:
-    return read_programme_dir(examples.path("minato"))
-
-
-@pytest.fixture
-def office(minato_files: Dataset) -> Client:
-    save_dataset(minato_files, now=T0, recorded_by="office", reason="test load")
-    user = User.objects.create_user(username="office", password="indicator-test-password-1")
-    Membership.objects.create(user=user, role="admin", org_units=[])
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(client: Client, path: str, form: Mapping[str, object], action: str = "preview") -> tuple[int, str]:

@@ -8,41 +8,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from shihyo import examples
 from shihyo.core import clock
-from shihyo.core.model import Dataset
-from shihyo.io.directory import read_programme_dir
 from shihyo.web.catalogue.models import DefinitionRevision
-from shihyo.web.catalogue.repository import definition_documents, save_dataset
+from shihyo.web.catalogue.repository import definition_documents
 from shihyo.web.collection.models import Membership
 
 pytestmark = [pytest.mark.db, pytest.mark.django_db]
-T0 = datetime(2022, 7, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
 TASK = "/catalogue/minato/roadmap/task/P1.A1.M1.T1/"
 DIGEST = re.compile(r'name="previewed" value="([0-9a-f]+)"')
 BASE = re.compile(r'name="base" value="(\d+)"')
-
-
-@pytest.fixture(scope="module")
-def minato_files() -> Dataset:
-    return read_programme_dir(examples.path("minato"))
-
-
-@pytest.fixture
-def office(minato_files: Dataset) -> Client:
-    save_dataset(minato_files, now=T0, recorded_by="office", reason="test load")
-    user = User.objects.create_user(username="office", password="roadmap-test-password-1")
-    Membership.objects.create(user=user, role="admin", org_units=[])
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def previewed(client: Client, path: str, form: Mapping[str, object]) -> tuple[str, dict[str, object]]:

@@ -38,43 +38,26 @@ MAX_TEXT = 2000
 MAX_LINES = 30
 
 
-def _text(limit: int, *, required: bool = False, multiline: bool = False) -> Parser:
-    return partial(inputs.parse_text, max_length=limit, required=required, multiline=multiline)
 
 
-def _lines(text: str, field: str) -> list[str]:
-    """One item per line: blank lines dropped."""
-    parsed = inputs.parse_text(text, field, max_length=MAX_TEXT * 2, multiline=True)
-    items = [line.strip() for line in parsed.splitlines() if line.strip()]
-    if len(items) > MAX_LINES or any(len(item) > MAX_NAME for item in items):
-        raise inputs.InvalidInput(
-            Problem(
-                "",
-                None,
-                field,
-                ja=f"{MAX_LINES}行まで、1行{MAX_NAME}字までにしてください",
-                en=f"at most {MAX_LINES} lines of up to {MAX_NAME} characters",
-            )
-        )
-    return items
 
 
 class DirectoryForm(ParsedForm):
     """An org unit or a team as the office fills it in (each page shows the fields of its file)."""
 
     parsers: ClassVar[dict[str, Parser]] = {
-        "code": _text(inputs.MAX_CODE),
-        "name": _text(MAX_NAME, required=True),
-        "name_en": _text(MAX_NAME),
-        "kind": _text(inputs.MAX_CODE),
-        "parent": _text(inputs.MAX_CODE),
-        "started": _text(inputs.MAX_NAME),
-        "member_roles": _lines,
-        "projects": _lines,
-        "mission": _lines,
-        "note": _text(MAX_TEXT, multiline=True),
-        "reason": _text(500),
-        "previewed": _text(64),
+        "code": edit_steps.text(inputs.MAX_CODE),
+        "name": edit_steps.text(MAX_NAME, required=True),
+        "name_en": edit_steps.text(MAX_NAME),
+        "kind": edit_steps.text(inputs.MAX_CODE),
+        "parent": edit_steps.text(inputs.MAX_CODE),
+        "started": edit_steps.text(inputs.MAX_NAME),
+        "member_roles": edit_steps.lines(MAX_LINES, MAX_NAME),
+        "projects": edit_steps.lines(MAX_LINES, MAX_NAME),
+        "mission": edit_steps.lines(MAX_LINES, MAX_NAME),
+        "note": edit_steps.text(MAX_TEXT, multiline=True),
+        "reason": edit_steps.text(500),
+        "previewed": edit_steps.text(64),
         "base": partial(inputs.parse_whole, low=0, high=10**12),
     }
     members = ListField(required=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Collection, Sequence
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -18,11 +19,38 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from shihyo.core import clock
+from shihyo.core import clock, inputs
 from shihyo.core.problems import Problem, ValidationFailed
 from shihyo.web.catalogue import editing
+from shihyo.web.forms import Parser
 
 INDEX = re.compile(r"\[\d+\]")
+
+
+def text(limit: int, *, required: bool = False, multiline: bool = False) -> Parser:
+    """A form field's parser: text of at most `limit` characters."""
+    return partial(inputs.parse_text, max_length=limit, required=required, multiline=multiline)
+
+
+def lines(most: int, longest: int) -> Parser:
+    """A form field's parser: one item per line (blank lines dropped), at most `most` of up to `longest`."""
+
+    def parse(raw: str, field: str) -> list[str]:
+        parsed = inputs.parse_text(raw, field, max_length=most * (longest + 2), multiline=True)
+        items = [line.strip() for line in parsed.splitlines() if line.strip()]
+        if len(items) > most or any(len(item) > longest for item in items):
+            raise inputs.InvalidInput(
+                Problem(
+                    "",
+                    None,
+                    field,
+                    ja=f"{most}行まで、1行{longest}字までにしてください（{len(items)}行）",
+                    en=f"at most {most} lines of up to {longest} characters ({len(items)} lines)",
+                )
+            )
+        return items
+
+    return parse
 
 
 def on_the_form(

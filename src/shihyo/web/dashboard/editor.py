@@ -28,6 +28,7 @@ from shihyo.web.catalogue import editing, repository
 from shihyo.web.catalogue.evaluation import evaluate_programme
 from shihyo.web.collection import permissions
 from shihyo.web.collection.views import forbidden, member_view
+from shihyo.web.dashboard import edit_steps
 from shihyo.web.forms import ListField, ParsedForm, Parser
 
 SERIES = "series.yaml"
@@ -38,29 +39,27 @@ MAX_NOTE = 2000
 MAX_SOURCE = 300
 
 
-def _text(limit: int, *, required: bool = False, multiline: bool = False) -> Parser:
-    return partial(inputs.parse_text, max_length=limit, required=required, multiline=multiline)
 
 
 class SeriesForm(ParsedForm):
     """One series as the office fills it in; `series.yaml`'s rules then judge the whole programme."""
 
     parsers: ClassVar[dict[str, Parser]] = {
-        "code": _text(inputs.MAX_CODE),
-        "name": _text(MAX_SERIES_NAME, required=True),
-        "name_en": _text(MAX_SERIES_NAME),
-        "unit": _text(MAX_UNIT),
+        "code": edit_steps.text(inputs.MAX_CODE),
+        "name": edit_steps.text(MAX_SERIES_NAME, required=True),
+        "name_en": edit_steps.text(MAX_SERIES_NAME),
+        "unit": edit_steps.text(MAX_UNIT),
         "decimals": partial(inputs.parse_whole, low=0, high=6),
-        "time_aggregation": _text(inputs.MAX_CODE),
-        "org_aggregation": _text(inputs.MAX_CODE),
-        "part_of": _text(inputs.MAX_CODE),
-        "relation": _text(inputs.MAX_CODE),
-        "note": _text(MAX_NOTE, multiline=True),
-        "source": _text(MAX_SOURCE),
-        "range_min": _text(inputs.MAX_NAME),
-        "range_max": _text(inputs.MAX_NAME),
-        "reason": _text(500),
-        "previewed": _text(64),
+        "time_aggregation": edit_steps.text(inputs.MAX_CODE),
+        "org_aggregation": edit_steps.text(inputs.MAX_CODE),
+        "part_of": edit_steps.text(inputs.MAX_CODE),
+        "relation": edit_steps.text(inputs.MAX_CODE),
+        "note": edit_steps.text(MAX_NOTE, multiline=True),
+        "source": edit_steps.text(MAX_SOURCE),
+        "range_min": edit_steps.text(inputs.MAX_NAME),
+        "range_max": edit_steps.text(inputs.MAX_NAME),
+        "reason": edit_steps.text(500),
+        "previewed": edit_steps.text(64),
         "base": partial(inputs.parse_whole, low=0, high=10**12),
     }
     reported_by = ListField(required=False)
@@ -145,29 +144,9 @@ def series_page(request: HttpRequest, programme: str, series: str | None = None)
         data = SeriesForm(request.POST).parsed()
         item_code = series if series is not None else data["code"]
         proposal = editing.propose(code, SERIES, series, _item(data, item_code))
-        if request.POST.get("action") == "save" and request.POST.get("previewed") == proposal.digest:
-            if not data["reason"]:
-                raise inputs.InvalidInput(
-                    Problem(
-                        "",
-                        None,
-                        "reason",
-                        ja="変更の理由を書いてください",
-                        en="say why you make the change",
-                        hint_ja="履歴に残ります",
-                        hint_en="it is kept in the history",
-                    )
-                )
-            saved = editing.save(
-                proposal, base=data["base"], by=request.user.get_username(), reason=data["reason"], now=clock.now()
-            )
-            done = _("Saved as a new version of the definitions.") if saved else _("Nothing changed.")
-            messages.success(request, done)
-            return redirect(context["back"])
-        context["changes"] = editing.preview(proposal)
-        context["digest"] = proposal.digest  # what a save must match: the change shown in this preview
-        context["base"] = data["base"]
-        context["previewed"] = True
+        done = edit_steps.preview_or_save(request, proposal, data, context, saving=request.POST.get("action") == "save")
+        if done is not None:
+            return done
     except ValidationFailed as exc:
         if errors.wants_json(request):
             raise
@@ -201,7 +180,7 @@ def catalogue_workbook(request: HttpRequest, programme: str) -> HttpResponse:
 
 
 class UploadForm(ParsedForm):
-    parsers: ClassVar[dict[str, Parser]] = {"reason": _text(500), "previewed": _text(64)}
+    parsers: ClassVar[dict[str, Parser]] = {"reason": edit_steps.text(500), "previewed": edit_steps.text(64)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -270,18 +249,18 @@ POINT_ROWS = 8  # rows of target points the form offers (filled ones first, then
 
 class TargetForm(ParsedForm):
     parsers: ClassVar[dict[str, Parser]] = {
-        "indicator": _text(inputs.MAX_CODE, required=True),
-        "kind": _text(inputs.MAX_CODE),
-        "direction": _text(inputs.MAX_CODE),
-        "base_period": _text(inputs.MAX_NAME),
-        "source": _text(MAX_SOURCE),
-        "note": _text(MAX_NOTE, multiline=True),
-        "final": _text(4),
-        "reason": _text(500),
-        "previewed": _text(64),
+        "indicator": edit_steps.text(inputs.MAX_CODE, required=True),
+        "kind": edit_steps.text(inputs.MAX_CODE),
+        "direction": edit_steps.text(inputs.MAX_CODE),
+        "base_period": edit_steps.text(inputs.MAX_NAME),
+        "source": edit_steps.text(MAX_SOURCE),
+        "note": edit_steps.text(MAX_NOTE, multiline=True),
+        "final": edit_steps.text(4),
+        "reason": edit_steps.text(500),
+        "previewed": edit_steps.text(64),
         "base": partial(inputs.parse_whole, low=0, high=10**12),
-        **{f"period-{n}": _text(inputs.MAX_NAME) for n in range(POINT_ROWS)},
-        **{f"value-{n}": _text(inputs.MAX_NAME) for n in range(POINT_ROWS)},
+        **{f"period-{n}": edit_steps.text(inputs.MAX_NAME) for n in range(POINT_ROWS)},
+        **{f"value-{n}": edit_steps.text(inputs.MAX_NAME) for n in range(POINT_ROWS)},
     }
     org_units = ListField(required=False)
 
@@ -357,17 +336,9 @@ def target_page(request: HttpRequest, programme: str, index: int | None = None) 
     try:
         data = TargetForm(request.POST).parsed()
         proposal = editing.propose_at(code, TARGETS, index, _target_item(data))
-        if request.POST.get("action") == "save" and data["previewed"] == proposal.digest:
-            if not data["reason"]:
-                raise ValidationFailed(
-                    [Problem("", None, "reason", ja="変更の理由を書いてください", en="say why you make the change")]
-                )
-            by = request.user.get_username()
-            saved = editing.save(proposal, base=data["base"], by=by, reason=data["reason"], now=clock.now())
-            done = _("Saved as a new version of the definitions.") if saved else _("Nothing changed.")
-            messages.success(request, done)
-            return redirect(context["back"])
-        context.update(changes=editing.preview(proposal), digest=proposal.digest, previewed=True, base=data["base"])
+        done = edit_steps.preview_or_save(request, proposal, data, context, saving=request.POST.get("action") == "save")
+        if done is not None:
+            return done
     except ValidationFailed as exc:
         if errors.wants_json(request):
             raise

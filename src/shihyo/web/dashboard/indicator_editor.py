@@ -60,37 +60,32 @@ LABELS = {  # the parameters as the form names them
 }
 
 
-def _text(limit: int, *, required: bool = False, multiline: bool = False) -> Parser:
-    return partial(inputs.parse_text, max_length=limit, required=required, multiline=multiline)
 
 
-def _lines(text: str, field: str) -> list[str]:
-    parsed = inputs.parse_text(text, field, max_length=MAX_TEXT, multiline=True)
-    return [line.strip() for line in parsed.splitlines() if line.strip()][:20]
 
 
 class IndicatorForm(ParsedForm):
     """Every field any kind's form may send; each kind uses its own (`KIND_KEYS`)."""
 
     parsers: ClassVar[dict[str, Parser]] = {
-        "code": _text(inputs.MAX_CODE),
-        "kind": _text(inputs.MAX_CODE, required=True),
-        "name": _text(MAX_NAME, required=True),
-        "name_en": _text(MAX_NAME),
-        "unit": _text(MAX_UNIT),  # may be empty: an index has no unit
+        "code": edit_steps.text(inputs.MAX_CODE),
+        "kind": edit_steps.text(inputs.MAX_CODE, required=True),
+        "name": edit_steps.text(MAX_NAME, required=True),
+        "name_en": edit_steps.text(MAX_NAME),
+        "unit": edit_steps.text(MAX_UNIT),  # may be empty: an index has no unit
         "decimals": partial(inputs.parse_whole, low=0, high=6),
-        "description": _text(MAX_TEXT, multiline=True),
-        "footnotes": _lines,
-        "note": _text(MAX_TEXT, multiline=True),
-        **{key: _text(inputs.MAX_CODE) for key in OPERANDS},
-        **{key: _text(inputs.MAX_NAME) for key in NUMBERS},
-        "mode": _text(inputs.MAX_CODE),
-        **{f"{key}_type": _text(20) for key in BASES},
-        **{f"{key}_period": _text(inputs.MAX_NAME) for key in BASES},
-        **{f"{key}_series": _text(inputs.MAX_CODE) for key in BASES},
-        "expr": _text(MAX_EXPR),
-        "reason": _text(500),
-        "previewed": _text(64),
+        "description": edit_steps.text(MAX_TEXT, multiline=True),
+        "footnotes": edit_steps.lines(20, MAX_TEXT),
+        "note": edit_steps.text(MAX_TEXT, multiline=True),
+        **{key: edit_steps.text(inputs.MAX_CODE) for key in OPERANDS},
+        **{key: edit_steps.text(inputs.MAX_NAME) for key in NUMBERS},
+        "mode": edit_steps.text(inputs.MAX_CODE),
+        **{f"{key}_type": edit_steps.text(20) for key in BASES},
+        **{f"{key}_period": edit_steps.text(inputs.MAX_NAME) for key in BASES},
+        **{f"{key}_series": edit_steps.text(inputs.MAX_CODE) for key in BASES},
+        "expr": edit_steps.text(MAX_EXPR),
+        "reason": edit_steps.text(500),
+        "previewed": edit_steps.text(64),
         "base": partial(inputs.parse_whole, low=0, high=10**12),
     }
     parts = ListField(required=False)

@@ -46,44 +46,27 @@ MAX_TEXT = 2000
 MAX_LINES = 20
 
 
-def _text(limit: int, *, required: bool = False, multiline: bool = False) -> Parser:
-    return partial(inputs.parse_text, max_length=limit, required=required, multiline=multiline)
 
 
-def _lines(text: str, field: str) -> list[str]:
-    """One item per line (a measure's summary): blank lines dropped, each line a text of its own."""
-    parsed = inputs.parse_text(text, field, max_length=MAX_TEXT, multiline=True)
-    items = [line.strip() for line in parsed.splitlines() if line.strip()]
-    if len(items) > MAX_LINES:
-        raise inputs.InvalidInput(
-            Problem(
-                "",
-                None,
-                field,
-                ja=f"行が多すぎます（{len(items)}行。上限 {MAX_LINES}行）",
-                en=f"too many lines ({len(items)}; at most {MAX_LINES})",
-            )
-        )
-    return items
 
 
 class RoadmapNodeForm(ParsedForm):
     """One node of the roadmap as the office fills it in; `programme.yaml`'s rules then judge the whole."""
 
     parsers: ClassVar[dict[str, Parser]] = {
-        "code": _text(inputs.MAX_CODE),
-        "parent": _text(inputs.MAX_CODE),
-        "name": _text(MAX_NAME, required=True),
-        "subtitle": _text(MAX_NAME),
-        "aim": _text(MAX_NAME),
-        "heading": _text(MAX_NAME),
-        "note": _text(MAX_TEXT, multiline=True),
-        "summary": _lines,
-        "phase": _text(inputs.MAX_CODE),
-        "new": _text(8),
-        "owner_team": _text(inputs.MAX_CODE),
-        "reason": _text(500),
-        "previewed": _text(64),
+        "code": edit_steps.text(inputs.MAX_CODE),
+        "parent": edit_steps.text(inputs.MAX_CODE),
+        "name": edit_steps.text(MAX_NAME, required=True),
+        "subtitle": edit_steps.text(MAX_NAME),
+        "aim": edit_steps.text(MAX_NAME),
+        "heading": edit_steps.text(MAX_NAME),
+        "note": edit_steps.text(MAX_TEXT, multiline=True),
+        "summary": edit_steps.lines(MAX_LINES, MAX_NAME),
+        "phase": edit_steps.text(inputs.MAX_CODE),
+        "new": edit_steps.text(8),
+        "owner_team": edit_steps.text(inputs.MAX_CODE),
+        "reason": edit_steps.text(500),
+        "previewed": edit_steps.text(64),
         "base": partial(inputs.parse_whole, low=0, high=10**12),
     }
     indicators = ListField(required=False)
