@@ -218,7 +218,7 @@ def test_labels_come_from_the_report_then_the_project_catalogue(reports: dict[st
 
 def test_report_data_is_plain_json_of_the_report(reports: dict[str, Report]) -> None:
     report = reports["ja"]
-    data = report_data(report, [f"chart-{i:03d}.png" for i in range(len(report.indicator_pages))])
+    data = report_data(report, [f"chart-{i:03d}.svg" for i in range(len(report.indicator_pages))])
     assert data["title"] == report.title and data["as_of_label"] == "2022-07-01"
     assert [r["indicator"] for g in data["overview"] for r in g["rows"]] == [r.indicator for r in report.overview]
     assert [g["area"] for g in data["overview"]] == list(dict.fromkeys(r.area for r in report.overview))
