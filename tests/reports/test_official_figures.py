@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,20 @@ def test_every_summary_format_shows_the_official_figure_and_its_note(
     assert [t for t in texts if MARKED.match(t)] == list(notes)
     formats = [MARKED.findall(c.number_format) for r in ws.iter_rows() for c in r if c.data_type == "n"]
     assert [f[0] for f in formats if f] == [n.split(" ", 1)[0] for n in notes]  # 16.2※2: the mark after the number
+
+
+def test_the_cards_change_against_h29_is_taken_between_the_figures_it_shows(result: EvaluationResult) -> None:
+    """Kept at the published 16.2 (the default policy), H29 monthly overtime gives R3 15.8 − 16.2 = ▲0.4 on the
+    card; once the office adopts the recomputation (16.06), the card's change follows it."""
+    from shihyo.core.overview import card
+
+    def vs_base(decisions: tuple[Decision, ...]) -> Decimal:
+        found = reconcile(result)
+        resolutions = resolve(found, decisions, result.programme.show_when_differs)
+        ind = result.programme.indicator_by_code()["overtime_monthly_avg"]
+        shown = card(result, ind, "kobe", fiscal_year(2021), evaluate_targets(result), found, resolutions)
+        assert shown.latest is not None and shown.vs_base is not None
+        return shown.latest.value - shown.vs_base.absolute  # the H29 figure the change is taken from
+
+    assert vs_base(()) == Decimal("16.2")
+    assert round(vs_base((CORRECTION,)), 4) == round(Decimal(1971477) / 10227 / 12, 4)
