@@ -51,19 +51,22 @@ def indicator_rows(
     )
     style = result.programme.wareki_style
     changes = {i.code for i in result.programme.indicators if i.kind in CHANGE_KINDS}
+    period_labels: dict[str, str] = {}  # a programme has few periods and many rows: each labelled once
     rows = []
     for code, org_unit, period, fiscal_year, kind, value in frame.select(
         "code", "org_unit", "period", "fiscal_year", "kind", "value"
     ).iter_rows():
         name, unit, decimals = names[code]
         exact = to_decimal(value)
+        if period not in period_labels:
+            period_labels[period] = parse_period(period).label(style, lang)
         rows.append(
             {
                 "indicator": code,
                 "name": name,
                 "org_unit": org_unit,
                 "period": period,
-                "period_label": parse_period(period).label(style, lang),
+                "period_label": period_labels[period],
                 "fiscal_year": fiscal_year,
                 "kind": kind,
                 "value": f"{exact.normalize():f}",
