@@ -21,7 +21,12 @@ class LocatedList(list[Any]):
     line: int = 0
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it (several times faster than the pure-Python one; both
+# give every node its line), else the pure-Python safe loader
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
     """Safe loader whose mappings and sequences carry line numbers."""
 
 
