@@ -12,6 +12,7 @@ from typing import Any
 from shihyo.core.charts import KIND_LABELS
 from shihyo.core.periods import fiscal_year
 from shihyo.core.report import Report
+from shihyo.io.cells import looks_like_formula
 from shihyo.reports.xlsx.cells import Styles, decimals_in, number, number_format, write_text, write_value
 from shihyo.reports.xlsx.charts import PageTable, page_table
 
@@ -127,15 +128,26 @@ def write_data_sheet(ws: Any, st: Styles, report: Report, figures: Figures, word
     year_format = st.get(num_format="0")
     rows = data_rows(report, figures)
     limit = 1_048_575  # Excel's last row
+    # the same few codes, names, units and years repeat on every row: each text is checked once
+    text_formats: dict[str, Any] = {}
+    value_formats: dict[int, Any] = {}
+
+    def text(row: int, col: int, value: str) -> None:
+        if value not in text_formats:
+            text_formats[value] = st.get(quote_prefix=True) if looks_like_formula(value) else None
+        ws.write_string(row, col, value, text_formats[value])
+
     for n, r in enumerate(rows[:limit], start=1):
-        write_text(ws, n, 0, r.indicator, st)
-        write_text(ws, n, 1, r.name, st)
-        write_text(ws, n, 2, r.org_unit, st)
-        write_text(ws, n, 3, r.period, st)
-        write_text(ws, n, 4, r.period_label, st)
+        text(n, 0, r.indicator)
+        text(n, 1, r.name)
+        text(n, 2, r.org_unit)
+        text(n, 3, r.period)
+        text(n, 4, r.period_label)
         ws.write_number(n, 5, r.fiscal_year, year_format)
-        write_text(ws, n, 6, kinds.get(r.kind, r.kind), st)
-        write_value(ws, n, 7, r.value, st.get(num_format=number_format(r.decimals, lang)))
-        write_text(ws, n, 8, r.unit, st)
+        text(n, 6, kinds.get(r.kind, r.kind))
+        if r.decimals not in value_formats:
+            value_formats[r.decimals] = st.get(num_format=number_format(r.decimals, lang))
+        write_value(ws, n, 7, r.value, value_formats[r.decimals])
+        text(n, 8, r.unit)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(1, min(len(rows), limit)), len(heads) - 1)
