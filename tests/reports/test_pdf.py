@@ -13,19 +13,22 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from PIL import Image
 
-from shihyo.core.charts import vega_lite
+from shihyo.core.charts.model import Axis, Chart, Names, Role
+from shihyo.core.charts.svg import chart_svg, nice_ticks, text_em
 from shihyo.core.formatting import format_value
 from shihyo.core.highlights import Highlight
+from shihyo.core.indicators import ChartKind
 from shihyo.core.report import Report
 from shihyo.reports.pdf.dump import PAGE_MARKER, pdf_fonts, pdf_page_count, pdf_text
-from shihyo.reports.pdf.render import chart_for_page, label, report_data, text_em, write_pdf
+from shihyo.reports.pdf.render import label, report_data, write_pdf
 
 Golden = Callable[[str, str], None]
+SVG = "{http://www.w3.org/2000/svg}"
 LANGS = ("ja", "en")
 POPPLER = ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm")
 MISSING = [tool for tool in POPPLER if shutil.which(tool) is None]
@@ -229,15 +232,64 @@ def test_report_data_is_plain_json_of_the_report(reports: dict[str, Report]) -> 
     assert data["fonts"][0] == "BIZ UDGothic"
 
 
-def test_chart_copy_for_the_page(reports: dict[str, Report]) -> None:
+def _svg(chart: Chart, lang: str = "ja") -> ElementTree.Element:
+    return ElementTree.fromstring(chart_svg(chart, lang, 640, 380))
+
+
+def _texts(root: ElementTree.Element) -> list[str]:
+    return [t.text or "" for t in root.iter(f"{SVG}text")]
+
+
+def test_stacked_chart_as_svg(reports: dict[str, Report]) -> None:
     model = next(p.chart for p in reports["ja"].indicator_pages if p.card.indicator.code == "cert_total")
-    stacked = vega_lite(model, "ja")
-    page = chart_for_page(stacked, width=640)
-    assert "title" not in page and "title" in stacked  # the page prints the title; the original is untouched
-    legend: dict[str, Any] = page["config"]["legend"]
-    assert legend["columns"] == 1  # four long part names: one a line, none cut off
-    short = chart_for_page(vega_lite(reports["ja"].indicator_pages[0].chart, "ja"), width=640)
-    assert short["config"]["legend"]["columns"] == 3  # 実績 推計値 計画 side by side
+    root = _svg(model)
+    parts = [s for s in model.drawn]
+    bars = [r for r in root.iter(f"{SVG}rect") if r.get("width") != "10" and r.get("width") != "640"]
+    assert len(bars) == sum(len(s.points) for s in parts)  # one block per part and year
+    texts = _texts(root)
+    for series in parts:  # every part named in the legend, in full
+        assert series.name.ja in texts
+    assert [c.label.ja for c in model.categories] == [t for t in texts if t in {c.label.ja for c in model.categories}]
+    assert model.x_title.ja in texts and any(t.endswith(",000") for t in texts)  # the years, the axis, its ticks
+    faded = [r for r in bars if r.get("fill-opacity") == "0.5"]
+    plans = sum(1 for s in parts for _, v in s.points if v.kind == "plan")
+    assert len(faded) == plans > 0  # planned parts drawn lighter
+    width = float(root.get("width") or 0)
+    legend_x = [float(t.get("x") or 0) + text_em(t.text or "") * 12 for t in root.iter(f"{SVG}text")]
+    assert max(legend_x) <= width + 1  # nothing runs off the right edge
+
+
+def test_targets_projections_and_two_axes_as_svg(reports: dict[str, Report]) -> None:
+    pages = reports["ja"].indicator_pages
+    with_targets = next(
+        p.chart for p in pages if p.chart.projections and any(s.role is Role.TARGET for s in p.chart.drawn)
+    )
+    root = _svg(with_targets)
+    diamonds = [p for p in root.iter(f"{SVG}polygon")]
+    targets = sum(len(s.points) for s in with_targets.drawn if s.role is Role.TARGET)
+    assert len(diamonds) == targets + 1  # every target and the legend's own diamond
+    dashed = [p for p in root.iter(f"{SVG}polyline") if p.get("stroke-dasharray") == "6 4"]
+    assert len(dashed) == len(with_targets.projections)
+    assert "目標（◇印）" in _texts(root)
+    two_axes = next(p.chart for p in pages if p.chart.axis(Axis.SECONDARY) is not None)
+    texts = _texts(_svg(two_axes, "en"))
+    for axis in two_axes.axes:
+        assert axis.title.get("en") in texts
+    assert any("right axis" in t for t in texts) and any("left axis" in t for t in texts)
+
+
+def test_svg_names_are_text_not_markup(reports: dict[str, Report]) -> None:
+    chart = reports["ja"].indicator_pages[0].chart
+    series = dataclasses.replace(chart.series[0], name=Names('<b>&"x"</b>'))
+    odd = dataclasses.replace(chart, kind=ChartKind.COMPARISON, series=(series, *chart.series[1:]))
+    assert '<b>&"x"</b>' in _texts(_svg(odd))  # parsed back as the same text
+
+
+def test_nice_ticks() -> None:
+    assert nice_ticks(0, 75.0, 10) == [0, 10, 20, 30, 40, 50, 60, 70, 80]
+    assert nice_ticks(-44.1, 0, 10) == [-45, -40, -35, -30, -25, -20, -15, -10, -5, 0]
+    assert nice_ticks(0, 2_350_000, 10) == [n * 200_000 for n in range(13)]
+    assert nice_ticks(5, 5, 4)[0] <= 5 <= nice_ticks(5, 5, 4)[-1]
 
 
 def test_text_em() -> None:

@@ -1,6 +1,7 @@
 """Charts of indicators: a typed model built once in core (`model`, `build`), drawn by plain renderers.
 
-`build_chart` decides what a chart shows; `vega_lite` draws it for the web and the SVG/PNG images,
+`build_chart` decides what a chart shows; `vega_lite` draws it for the web and the SVG/PNG downloads,
+`svg.chart_svg` for the PDF report,
 `chart_table` lists its data. The PowerPoint and Excel renderers live in their report folders
 (`shihyo.reports.pptx.charts`, `shihyo.reports.xlsx.charts`) and read the same model.
 """

@@ -2,8 +2,8 @@
 
 The layout is `report.typ`; this module hands it the report as JSON through `sys.inputs` (so no text
 is ever parsed as Typst markup and nothing needs escaping) and the charts as SVG files in a temporary
-folder (vector: Typst draws their text with the embedded fonts, so chart labels are real text in the
-PDF). Every word comes from the report model: its labels (`Report.label`) and its own text.
+folder, drawn from the chart model by `shihyo.core.charts.svg` (a millisecond each). Every word comes
+from the report model: its labels (`Report.label`) and its own text.
 
 The output is deterministic: no creation date, the same fonts (system fonts are ignored; the Japanese
 font folders are passed explicitly), and the same chart images for the same report.
@@ -11,13 +11,9 @@ font folders are passed explicitly), and the same chart images for the same repo
 
 from __future__ import annotations
 
-import copy
 import gettext
 import json
-import math
 import tempfile
-import unicodedata
-from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,11 +21,12 @@ from typing import Any
 import typst
 
 from shihyo.core import period_labels
-from shihyo.core.charts import KIND_LABELS, vega_lite
+from shihyo.core.charts import KIND_LABELS
+from shihyo.core.charts.svg import chart_svg
 from shihyo.core.commentary import Commentary, sections
 from shihyo.core.model import Measure, Pillar, Task, Team
 from shihyo.core.report import IndicatorPage, Report
-from shihyo.fonts import chart_svg, japanese_font_files
+from shihyo.fonts import japanese_font_files
 
 # font families in order of preference: BIZ UDGothic where installed, else IPAexGothic; English text
 # reads better in the proportional cut of BIZ UD (same package), Japanese tables align in the fixed one
@@ -38,10 +35,9 @@ FONT_FAMILIES = {
     "en": ("BIZ UDPGothic", "BIZ UDGothic", "IPAexGothic"),
 }
 
-# charts: laid out this many CSS pixels wide and high (SVG, scaled to the page's width by Typst)
+# charts: drawn as SVG this many CSS pixels wide, the plot this high (vector graphics: sharp at any size)
 CHART_WIDTH = 640
 CHART_HEIGHT = 380
-CHART_LEGEND_FONT_PX = 12
 
 # Labels the report model does not (yet) define fall back to the project's message catalogue
 # (the same words the dashboard shows): key -> msgid. Without either, the label is left empty.
@@ -77,54 +73,15 @@ def label(report: Report, key: str) -> str:
     return msgid if report.lang == "en" else _catalogue(report.lang).gettext(msgid)
 
 
-def text_em(text: str) -> float:
-    """Width of `text` in em for a Japanese gothic font: full-width characters 1 em, others ½ em."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 0.5 for ch in text)
-
-
 # --- charts ---------------------------------------------------------------------------------------
 
 
-def _color_domains(node: Any) -> Iterator[list[str]]:
-    """Every colour scale domain in a Vega-Lite specification (the entries of its legends)."""
-    if isinstance(node, dict):
-        color = node.get("color")
-        if isinstance(color, dict):
-            domain = color.get("scale", {}).get("domain") if isinstance(color.get("scale"), dict) else None
-            if isinstance(domain, list):
-                yield [str(d) for d in domain]
-        for value in node.values():
-            yield from _color_domains(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _color_domains(value)
-
-
-def chart_for_page(spec: dict[str, Any], width: int = CHART_WIDTH) -> dict[str, Any]:
-    """The page's copy of a chart: no title (the page has it), taller, and a legend wrapped into columns."""
-    out = copy.deepcopy(spec)
-    out.pop("title", None)
-    out["height"] = CHART_HEIGHT
-    entries = [e for domain in _color_domains(out) for e in domain]
-    if entries:
-        # symbol + gap + label, as laid out by Vega at the legend's font size
-        widest = max(text_em(e) for e in entries) * CHART_LEGEND_FONT_PX + 16 + 10
-        columns = max(1, min(len(entries), math.floor(width / widest)))
-        legend = out.setdefault("config", {}).setdefault("legend", {})
-        legend["columns"] = columns
-    return out
-
-
 def _render_charts(pages: tuple[IndicatorPage, ...], folder: Path, lang: str) -> list[str]:
-    """SVG files for the pages' charts in `lang`, as paths relative to `folder`.
-
-    One after another: the converter runs one JavaScript engine, so threads gained nothing (measured).
-    """
-    names: list[str] = []
+    """SVG files for the pages' charts in `lang`, drawn from the chart model, as paths relative to `folder`."""
+    names = []
     for index, page in enumerate(pages):
         name = f"chart-{index:03d}.svg"
-        svg = chart_svg(chart_for_page(vega_lite(page.chart, lang)), CHART_WIDTH)
-        (folder / name).write_text(svg, encoding="utf-8")
+        (folder / name).write_text(chart_svg(page.chart, lang, CHART_WIDTH, CHART_HEIGHT), encoding="utf-8")
         names.append(name)
     return names
 

@@ -128,13 +128,14 @@ def write_data_sheet(ws: Any, st: Styles, report: Report, figures: Figures, word
     year_format = st.get(num_format="0")
     rows = data_rows(report, figures)
     limit = 1_048_575  # Excel's last row
-    # the same few texts fill most cells: whether each needs a quote prefix is decided once per text
-    quoted: dict[str, Any] = {}
+    # the same few codes, names, units and years repeat on every row: each text is checked once
+    text_formats: dict[str, Any] = {}
+    value_formats: dict[int, Any] = {}
 
     def text(row: int, col: int, value: str) -> None:
-        if value not in quoted:
-            quoted[value] = st.get(quote_prefix=True) if looks_like_formula(value) else None
-        ws.write_string(row, col, value, quoted[value])
+        if value not in text_formats:
+            text_formats[value] = st.get(quote_prefix=True) if looks_like_formula(value) else None
+        ws.write_string(row, col, value, text_formats[value])
 
     for n, r in enumerate(rows[:limit], start=1):
         text(n, 0, r.indicator)
@@ -144,7 +145,9 @@ def write_data_sheet(ws: Any, st: Styles, report: Report, figures: Figures, word
         text(n, 4, r.period_label)
         ws.write_number(n, 5, r.fiscal_year, year_format)
         text(n, 6, kinds.get(r.kind, r.kind))
-        write_value(ws, n, 7, r.value, st.get(num_format=number_format(r.decimals, lang)))
+        if r.decimals not in value_formats:
+            value_formats[r.decimals] = st.get(num_format=number_format(r.decimals, lang))
+        write_value(ws, n, 7, r.value, value_formats[r.decimals])
         text(n, 8, r.unit)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(1, min(len(rows), limit)), len(heads) - 1)
