@@ -225,6 +225,11 @@ def test_each_indicator_page_has_a_native_chart(
         if kind is ChartKind.BAR_LINE:
             assert types == [("bar", "clustered"), ("line", "standard")]
             assert not chart.plots[0].secondary and chart.plots[1].secondary
+            # the legend says which series is the bar and which the line, on which axis, as the dashboard
+            ja = ("（棒・左軸）", "（折れ線・右軸）")
+            bar, line = ja if lang == "ja" else (" (bars, left axis)", " (line, right axis)")
+            assert any(s.name.endswith(bar) for s in chart.plots[0].series), [s.name for s in chart.plots[0].series]
+            assert any(s.name.endswith(line) for s in chart.plots[1].series)
         elif kind is ChartKind.STACKED:
             assert types == [("bar", "stacked")] and len(chart.plots[0].series) == 4
         elif kind is ChartKind.COMPARISON:
@@ -326,7 +331,7 @@ def test_every_projection_is_a_dashed_series_of_its_chart(
     kinds = set()
     for page, chart in zip(report.indicator_pages, charts, strict=True):
         series = [s for plot in chart.plots for s in plot.series]
-        names = [_cell(book, s.name).value for s in series]
+        names = [_cell(book, s.name).value if "!" in s.name else s.name for s in series]
         if not page.chart.projections:
             assert chart.blanks in ("", "gap") and not any(s.dash for s in series), page.title  # gap: the default
             continue

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shihyo.core.charts import Chart, chart_table
+from shihyo.core.charts.legend import legend_entry, target_mark
 from shihyo.core.charts.model import Axis, Mark, Role
 from shihyo.core.charts.palette import GREY, ORANGE, TEXT, hex_colour
 from shihyo.core.indicators import ChartKind
@@ -183,11 +184,15 @@ def native_chart(book: Any, sheet: str, chart: Chart, table: PageTable, head: in
             y2 = {"y2_axis": True} if col.role == "projection_y2" else {}
             (overlay or drawn).add_series(s | _projection_style() | y2)
         elif col.role == "target":
-            (overlay or drawn).add_series(s | _target_style(kind))
+            mark = {"name": target_mark(lang)} if kind != "index_target" else {}  # a diamond, not the dashed path
+            (overlay or drawn).add_series(s | _target_style(kind) | mark)
         elif col.role == "line":  # bar_line: the ratio on the second axis
-            (overlay or drawn).add_series(s | _line_style(col, table.years) | {"y2_axis": True})
+            named = {"name": chart_text(legend_entry(lang, col.name, "line", Axis.SECONDARY))}
+            (overlay or drawn).add_series(s | _line_style(col, table.years) | {"y2_axis": True} | named)
         elif bars:
             s |= {"fill": {"color": col.colour}, "border": {"none": True}, "gap": 60}
+            if kind == "bar_line":  # the legend says which is the bar and which the line, as on the dashboard
+                s["name"] = chart_text(legend_entry(lang, col.name, "bar", Axis.PRIMARY))
             s["points"] = _bar_points(col, table.years, col.colour)
             if kind == "stacked":
                 s["overlap"] = 100
